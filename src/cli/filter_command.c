@@ -1,0 +1,239 @@
+/*
+ * levyscore filter: write the rows that score highest. --min-score decides each row as it
+ * streams by. --keep needs every score before the first row goes out: pass one collects the
+ * scores (8 bytes a row) and finds the cut, pass two scores the rows again, bit for bit the same,
+ * and writes those on the kept side of the cut.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "levyscore/format_double.h"
+#include "levyscore/message.h"
+#include "levyscore/row_writer.h"
+#include "run.h"
+
+/* Which rows go out. */
+struct cut {
+    bool by_rank;               /* --keep: above score, plus the first ties_kept rows equal to it */
+    double score;
+    uint64_t ties_kept;
+    uint64_t ties_seen;
+    bool invert;
+};
+
+static bool cut_keeps(struct cut *cut, double score)
+{
+    bool kept;
+    if (isnan(score))
+        kept = false;
+    else if (!cut->by_rank)
+        kept = score >= cut->score;
+    else if (score > cut->score)
+        kept = true;
+    else if (score == cut->score)
+        kept = cut->ties_seen++ < cut->ties_kept;
+    else
+        kept = false;
+    return kept != cut->invert;
+}
+
+/* Output side of a filter run: rows in the input format, or their indices. */
+struct sink {
+    struct output *out;
+    struct row_writer *rows;
+    bool print_index;
+};
+
+static bool sink_write(struct sink *sink, const struct batch *batch, size_t i, struct error *error)
+{
+    if (!sink->print_index)
+        return row_writer_write(sink->rows, batch, i, error);
+
+    char line[48];
+    if (batch->ids) {
+        const char *id = batch->ids[i];
+        return output_write(sink->out, id, strlen(id), error) && output_write(sink->out, "\n", 1, error);
+    }
+    int length = snprintf(line, sizeof line, "%" PRIu64 "\n", batch->first_row + i);
+    return output_write(sink->out, line, (size_t)length, error);
+}
+
+/* Pass one of --keep: every row's score, in input order. */
+static int collect_scores(const struct settings *settings, struct reader *reader, struct row_watch *watch,
+                          double **all_scores, uint64_t *count)
+{
+    struct batch_scores scores = {0};
+    struct error error;
+    struct batch batch;
+    size_t capacity = reader->rows > 0 ? (size_t)reader->rows : 4096;
+    double *all = malloc(capacity * sizeof *all);
+    uint64_t n = 0;
+    int got;
+    int status = EXIT_OK;
+
+    while (all && (got = reader_next(reader, &batch, &error)) > 0) {
+        if (!run_score_batch(settings, &batch, &scores)) {
+            free(all);
+            all = NULL;
+            break;
+        }
+        if (!row_watch_batch(watch, settings, reader, &batch, scores.norms)) {
+            status = EXIT_FAILED;
+            break;
+        }
+        if (n + batch.rows > capacity) {
+            while (n + batch.rows > capacity)
+                capacity *= 2;
+            double *grown = realloc(all, capacity * sizeof *all);
+            if (!grown) {
+                free(all);
+                all = NULL;
+                break;
+            }
+            all = grown;
+        }
+        memcpy(all + n, scores.scores, batch.rows * sizeof *all);
+        n += batch.rows;
+    }
+    batch_scores_free(&scores);
+
+    if (!all) {
+        message_error(reader_name(reader), "out of memory for the scores of %" PRIu64 " rows", n);
+        return EXIT_FAILED;
+    }
+    if (status == EXIT_OK && got < 0)
+        status = run_input_error(reader, &error);
+    if (status != EXIT_OK) {
+        free(all);
+        return status;
+    }
+    *all_scores = all;
+    *count = n;
+    return EXIT_OK;
+}
+
+/* Run --keep pass one and set the cut; *kept gets the number of rows written in pass two. */
+static int find_keep_cut(const struct settings *settings, struct reader *reader, struct row_watch *watch,
+                         struct cut *cut, uint64_t *kept)
+{
+    double *scores;
+    uint64_t rows;
+    int status = collect_scores(settings, reader, watch, &scores, &rows);
+    if (status != EXIT_OK)
+        return status;
+
+    uint64_t wanted = keep_fraction_count(&settings->keep, rows);
+    uint64_t kept_count = selection_find_cut(scores, (size_t)rows, wanted, &cut->score, &cut->ties_kept);
+    free(scores);
+
+    cut->by_rank = true;
+    *kept = settings->invert ? rows - kept_count : kept_count;
+
+    struct error error;
+    if (!reader_rewind(reader, &error))
+        return run_input_error(reader, &error);
+    return EXIT_OK;
+}
+
+static void report_summary(const struct settings *settings, const struct reader *reader, uint64_t rows,
+                           uint64_t written, const struct cut *cut)
+{
+    char score[FORMAT_DOUBLE_MAX + 1];
+    format_double(score, cut->score);
+    message_note(reader_name(reader), "read %" PRIu64 " rows, %s %" PRIu64 ", cut score %s", rows,
+                 settings->invert ? "dropped (written)" : "kept", written, score);
+}
+
+int filter_command(const struct settings *settings)
+{
+    struct reader *reader = run_open_input(settings, settings->have_keep);
+    if (!reader)
+        return EXIT_FAILED;
+
+    struct error error;
+    struct row_watch watch;
+    row_watch_init(&watch);
+    struct cut cut = {.by_rank = false, .score = settings->min_score, .invert = settings->invert};
+    int64_t rows_out = -1;
+    int status = EXIT_OK;
+    struct sink sink = {.print_index = settings->print_index};
+    struct batch_scores scores = {0};
+
+    if (settings->have_keep) {
+        uint64_t kept;
+        status = find_keep_cut(settings, reader, &watch, &cut, &kept);
+        if (status != EXIT_OK)
+            goto done;
+        rows_out = (int64_t)kept;
+    }
+
+    bool binary = !settings->print_index && (reader->format == FORMAT_NPY || reader->format == FORMAT_RAW);
+    status = run_open_output(settings, binary, &sink.out);
+    if (status != EXIT_OK)
+        goto done;
+    if (!sink.print_index) {
+        sink.rows = row_writer_open(sink.out, &reader->layout, reader->width, rows_out, &error);
+        if (!sink.rows) {
+            status = run_output_error(sink.out, &error);
+            goto done;
+        }
+    }
+
+    uint64_t rows = 0, written = 0;
+    struct batch batch;
+    int got;
+    while ((got = reader_next(reader, &batch, &error)) > 0) {
+        if (!run_score_batch(settings, &batch, &scores)) {
+            message_error(NULL, "out of memory");
+            status = EXIT_FAILED;
+            goto done;
+        }
+        if (!settings->have_keep && !row_watch_batch(&watch, settings, reader, &batch, scores.norms)) {
+            status = EXIT_FAILED;
+            goto done;
+        }
+        for (size_t i = 0; i < batch.rows; i++) {
+            if (!cut_keeps(&cut, scores.scores[i]))
+                continue;
+            if (!sink_write(&sink, &batch, i, &error)) {
+                status = run_output_error(sink.out, &error);
+                goto done;
+            }
+            written++;
+        }
+        rows += batch.rows;
+    }
+    if (got < 0) {
+        status = run_input_error(reader, &error);
+        goto done;
+    }
+
+    if (sink.rows) {
+        bool finished = row_writer_finish(sink.rows, &error);
+        sink.rows = NULL;
+        if (!finished) {
+            status = run_output_error(sink.out, &error);
+            goto done;
+        }
+    }
+    bool committed = output_commit(sink.out, &error);
+    sink.out = NULL;
+    if (!committed) {
+        status = run_commit_error(settings, &error);
+        goto done;
+    }
+
+    row_watch_report(&watch, settings, reader);
+    if (settings->verbose)
+        report_summary(settings, reader, rows, written, &cut);
+
+done:
+    row_writer_discard(sink.rows);
+    output_discard(sink.out);
+    batch_scores_free(&scores);
+    reader_close(reader);
+    return status;
+}

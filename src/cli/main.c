@@ -1,0 +1,24 @@
+/* levyscore: score embedding rows by the Chi log density of their norms. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "levyscore/message.h"
+#include "settings.h"
+
+int main(int argc, char **argv)
+{
+    /* No setlocale: numbers are parsed and printed in the C locale whatever the environment. */
+    struct settings settings;
+    int status = settings_parse(argc, argv, &settings);
+    if (status == SETTINGS_DONE)
+        status = EXIT_OK;
+    else if (status == EXIT_OK)
+        status = settings.command == COMMAND_SCORE ? score_command(&settings) : filter_command(&settings);
+
+    /* Help and version go through stdio; a failed write of them is still a failure. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        message_error("<stdout>", "write failed");
+        return EXIT_FAILED;
+    }
+    return status;
+}

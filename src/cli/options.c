@@ -1,0 +1,353 @@
+/* Command-line parsing: argv to struct settings, with every value checked before any file is
+ * opened. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "levyscore/chi.h"
+#include "levyscore/limits.h"
+#include "levyscore/message.h"
+#include "settings.h"
+
+#ifndef LEVYSCORE_VERSION
+#define LEVYSCORE_VERSION "0.0.0"
+#endif
+
+/* Long options without a short form. */
+enum {
+    OPT_DOF = 256,
+    OPT_SCALE,
+    OPT_TO,
+    OPT_NO_HEADER,
+    OPT_IN_HEADER,
+    OPT_NO_IN_HEADER,
+    OPT_IN_FORMAT,
+    OPT_DELIMITER,
+    OPT_ID_COLUMN,
+    OPT_COLUMNS,
+    OPT_DIM,
+    OPT_DTYPE,
+    OPT_FIELD,
+    OPT_ID_FIELD,
+    OPT_KEEP,
+    OPT_MIN_SCORE,
+    OPT_PRINT_INDEX,
+    OPT_INVERT,
+    OPT_STRICT,
+    OPT_FORCE,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"dof", required_argument, NULL, OPT_DOF},
+    {"scale", required_argument, NULL, OPT_SCALE},
+    {"to", required_argument, NULL, OPT_TO},
+    {"no-header", no_argument, NULL, OPT_NO_HEADER},
+    {"header", no_argument, NULL, OPT_IN_HEADER},
+    {"in-header", no_argument, NULL, OPT_IN_HEADER},
+    {"no-in-header", no_argument, NULL, OPT_NO_IN_HEADER},
+    {"in-format", required_argument, NULL, OPT_IN_FORMAT},
+    {"delimiter", required_argument, NULL, OPT_DELIMITER},
+    {"id-column", required_argument, NULL, OPT_ID_COLUMN},
+    {"columns", required_argument, NULL, OPT_COLUMNS},
+    {"dim", required_argument, NULL, OPT_DIM},
+    {"dtype", required_argument, NULL, OPT_DTYPE},
+    {"field", required_argument, NULL, OPT_FIELD},
+    {"id-field", required_argument, NULL, OPT_ID_FIELD},
+    {"keep", required_argument, NULL, OPT_KEEP},
+    {"min-score", required_argument, NULL, OPT_MIN_SCORE},
+    {"print-index", no_argument, NULL, OPT_PRINT_INDEX},
+    {"invert", no_argument, NULL, OPT_INVERT},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *command_name(const struct settings *settings)
+{
+    return settings->command == COMMAND_SCORE ? "score" : "filter";
+}
+
+/* Report a usage error and point at the help; returns EXIT_USAGE. */
+static int usage_error(const struct settings *settings, const char *format, const char *option, const char *value)
+{
+    char text[512];
+    snprintf(text, sizeof text, format, option, value);
+    message_error(NULL, "%s", text);
+    if (settings)
+        message_note(NULL, "try 'levyscore %s --help'", command_name(settings));
+    else
+        message_note(NULL, "try 'levyscore --help'");
+    return EXIT_USAGE;
+}
+
+static bool parse_unsigned(const char *text, uint64_t max, uint64_t *value)
+{
+    if (*text < '0' || *text > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long parsed = strtoull(text, &end, 10);
+    if (errno || *end || parsed > max)
+        return false;
+    *value = parsed;
+    return true;
+}
+
+static bool parse_double(const char *text, double *value)
+{
+    char *end;
+    errno = 0;
+    *value = strtod(text, &end);
+    return end != text && *end == '\0' && errno != ERANGE;
+}
+
+static bool parse_format(const char *text, enum input_format *format)
+{
+    static const struct {
+        const char *name;
+        enum input_format format;
+    } names[] = {{"npy", FORMAT_NPY}, {"csv", FORMAT_CSV}, {"tsv", FORMAT_TSV}, {"raw", FORMAT_RAW}, {"jsonl", FORMAT_JSONL}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(text, names[i].name) == 0) {
+            *format = names[i].format;
+            return true;
+        }
+    return false;
+}
+
+static bool parse_score_format(const char *text, enum score_format *format)
+{
+    if (strcmp(text, "tsv") == 0)
+        *format = SCORE_TSV;
+    else if (strcmp(text, "csv") == 0)
+        *format = SCORE_CSV;
+    else if (strcmp(text, "jsonl") == 0)
+        *format = SCORE_JSONL;
+    else if (strcmp(text, "npy") == 0)
+        *format = SCORE_NPY;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_dtype(const char *text, enum dtype *dtype)
+{
+    if (strcmp(text, "f2") == 0 || strcmp(text, "float16") == 0)
+        *dtype = DTYPE_F16;
+    else if (strcmp(text, "f4") == 0 || strcmp(text, "float32") == 0)
+        *dtype = DTYPE_F32;
+    else if (strcmp(text, "f8") == 0 || strcmp(text, "float64") == 0)
+        *dtype = DTYPE_F64;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_delimiter(const char *text, char *delimiter)
+{
+    if (strcmp(text, "\\t") == 0 || strcmp(text, "tab") == 0)
+        *delimiter = '\t';
+    else if (strlen(text) == 1 && text[0] != '"' && text[0] != '\n' && text[0] != '\r')
+        *delimiter = text[0];
+    else
+        return false;
+    return true;
+}
+
+/* Score output format from the -o file name, TSV when it says nothing. */
+static enum score_format score_format_for(const char *path)
+{
+    enum score_format format = SCORE_TSV;
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (dot && strchr(dot, '/') == NULL)
+        parse_score_format(dot + 1, &format);
+    return format;
+}
+
+/* Apply one option; returns EXIT_OK or EXIT_USAGE. */
+static int apply_option(struct settings *settings, int option, const char *name, const char *value, bool *to_set)
+{
+    uint64_t number;
+    switch (option) {
+    case 'o':
+        settings->output_path = value;
+        break;
+    case 'v':
+        settings->verbose = true;
+        break;
+    case OPT_DOF:
+        if (!parse_unsigned(value, CHI_DOF_MAX, &number) || number == 0)
+            return usage_error(settings, "option --%s: '%s' is not a whole number from 1 to 2^53", name, value);
+        settings->score.dof = number;
+        break;
+    case OPT_SCALE:
+        if (!parse_double(value, &settings->score.scale) || !(settings->score.scale > 0) ||
+            !isfinite(settings->score.scale))
+            return usage_error(settings, "option --%s: '%s' is not a positive finite number", name, value);
+        break;
+    case OPT_TO:
+        if (!parse_score_format(value, &settings->to))
+            return usage_error(settings, "option --%s: '%s' is not one of tsv, csv, jsonl, npy", name, value);
+        *to_set = true;
+        break;
+    case OPT_NO_HEADER:
+        if (settings->command == COMMAND_SCORE)
+            settings->output_header = false;
+        else
+            settings->reader.header = 0;
+        break;
+    case OPT_IN_HEADER:
+        settings->reader.header = 1;
+        break;
+    case OPT_NO_IN_HEADER:
+        settings->reader.header = 0;
+        break;
+    case OPT_IN_FORMAT:
+        if (!parse_format(value, &settings->reader.format))
+            return usage_error(settings, "option --%s: '%s' is not one of npy, csv, tsv, raw, jsonl", name, value);
+        break;
+    case OPT_DELIMITER:
+        if (!parse_delimiter(value, &settings->reader.delimiter))
+            return usage_error(settings, "option --%s: '%s' is not a single character (or \\t)", name, value);
+        break;
+    case OPT_ID_COLUMN:
+        settings->reader.id_column = value;
+        break;
+    case OPT_COLUMNS:
+        settings->reader.columns = value;
+        break;
+    case OPT_DIM:
+        if (!parse_unsigned(value, ROW_WIDTH_MAX, &number) || number == 0)
+            return usage_error(settings, "option --%s: '%s' is not a whole number from 1 to 16777216", name, value);
+        settings->reader.raw_width = (size_t)number;
+        break;
+    case OPT_DTYPE:
+        if (!parse_dtype(value, &settings->reader.raw_dtype))
+            return usage_error(settings, "option --%s: '%s' is not one of f2, f4, f8", name, value);
+        break;
+    case OPT_FIELD:
+        settings->reader.field = value;
+        break;
+    case OPT_ID_FIELD:
+        settings->reader.id_field = value;
+        break;
+    case OPT_KEEP:
+        if (!keep_fraction_parse(value, &settings->keep))
+            return usage_error(settings, "option --%s: '%s' is not a fraction greater than 0 and at most 1", name, value);
+        settings->have_keep = true;
+        settings->keep_text = value;
+        break;
+    case OPT_MIN_SCORE:
+        if (!parse_double(value, &settings->min_score) || isnan(settings->min_score))
+            return usage_error(settings, "option --%s: '%s' is not a number", name, value);
+        settings->have_min_score = true;
+        break;
+    case OPT_PRINT_INDEX:
+        settings->print_index = true;
+        break;
+    case OPT_INVERT:
+        settings->invert = true;
+        break;
+    case OPT_STRICT:
+        settings->strict = true;
+        break;
+    case OPT_FORCE:
+        settings->force = true;
+        break;
+    default:
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Options that only one command takes. */
+static bool option_allowed(const struct settings *settings, int option)
+{
+    bool filter_only = option == OPT_KEEP || option == OPT_MIN_SCORE || option == OPT_PRINT_INDEX || option == OPT_INVERT;
+    bool score_only = option == OPT_TO;
+    return settings->command == COMMAND_FILTER ? !score_only : !filter_only;
+}
+
+static int check_combinations(struct settings *settings)
+{
+    if (settings->command == COMMAND_FILTER) {
+        if (settings->have_keep == settings->have_min_score)
+            return usage_error(settings, "%s%sfilter needs exactly one of --keep and --min-score", "", "");
+    }
+    if (settings->reader.format == FORMAT_RAW && settings->reader.raw_width == 0)
+        return usage_error(settings, "%s%s--in-format raw needs --dim K (values per row)", "", "");
+    return EXIT_OK;
+}
+
+int settings_parse(int argc, char **argv, struct settings *settings)
+{
+    *settings = (struct settings){
+        .score = {.dof = 0, .scale = 1.0},
+        .output_header = true,
+        .reader = {.header = -1, .raw_dtype = DTYPE_F32},
+    };
+
+    if (argc < 2)
+        return usage_error(NULL, "%s%smissing command: score or filter", "", "");
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
+        usage_print(argc > 2 && strcmp(command, "help") == 0 ? argv[2] : NULL);
+        return SETTINGS_DONE;
+    }
+    if (strcmp(command, "--version") == 0) {
+        printf("levyscore %s\n", LEVYSCORE_VERSION);
+        return SETTINGS_DONE;
+    }
+    if (strcmp(command, "score") == 0)
+        settings->command = COMMAND_SCORE;
+    else if (strcmp(command, "filter") == 0)
+        settings->command = COMMAND_FILTER;
+    else
+        return usage_error(NULL, "unknown command '%s'%s (expected score or filter)", command, "");
+
+    bool to_set = false;
+    opterr = 0;
+    optind = 2;
+    for (;;) {
+        int index = -1;
+        int option = getopt_long(argc, argv, "+:o:vh", long_options, &index);
+        if (option == -1)
+            break;
+        const char *shown = argv[optind - 1];
+        if (option == ':')
+            return usage_error(settings, "option %s: missing value%s", shown, "");
+        if (option == '?')
+            return usage_error(settings, "unknown option '%s'%s", shown, "");
+        if (option == 'h') {
+            usage_print(command);
+            return SETTINGS_DONE;
+        }
+        if (option == OPT_VERSION) {
+            printf("levyscore %s\n", LEVYSCORE_VERSION);
+            return SETTINGS_DONE;
+        }
+        const char *name = index >= 0 ? long_options[index].name : "o";
+        if (!option_allowed(settings, option))
+            return usage_error(settings, "option --%s is not an option of '%s'", name, command);
+        int status = apply_option(settings, option, name, optarg, &to_set);
+        if (status != EXIT_OK)
+            return status;
+    }
+
+    if (optind < argc)
+        settings->input_path = argv[optind++];
+    if (optind < argc)
+        return usage_error(settings, "unexpected argument '%s'%s: give one input file", argv[optind], "");
+    if (!to_set)
+        settings->to = score_format_for(settings->output_path);
+    return check_combinations(settings);
+}

@@ -1,0 +1,191 @@
+/* Steps shared by the commands: opening input and output, scoring a batch, row warnings. */
+#include "run.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "levyscore/message.h"
+#include "levyscore/score.h"
+
+/* Norms whose spread is below this fraction of the largest are "all equal": float32 rounding of
+ * unit vectors leaves a spread of about 1e-7. */
+static const double NORM_SPREAD_EQUAL = 1e-4;
+
+struct reader *run_open_input(const struct settings *settings, bool two_passes)
+{
+    struct error error;
+    struct reader_options options = settings->reader;
+    options.keep_bytes = settings->command == COMMAND_FILTER;
+
+    struct reader *reader = reader_open(settings->input_path, &options, two_passes, &error);
+    if (!reader) {
+        bool is_stdin = !settings->input_path || strcmp(settings->input_path, "-") == 0;
+        message_error(is_stdin ? "<stdin>" : settings->input_path, "%s", error.text);
+    }
+    return reader;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat info_a, info_b;
+    return stat(a, &info_a) == 0 && stat(b, &info_b) == 0 && info_a.st_dev == info_b.st_dev &&
+           info_a.st_ino == info_b.st_ino;
+}
+
+int run_open_output(const struct settings *settings, bool binary, struct output **out)
+{
+    const char *path = settings->output_path;
+    bool to_stdout = !path || strcmp(path, "-") == 0;
+    bool from_stdin = !settings->input_path || strcmp(settings->input_path, "-") == 0;
+    if (!to_stdout && !from_stdin && same_file(path, settings->input_path)) {
+        message_error(NULL, "option -o: '%s' is the input file; write to another file", path);
+        return EXIT_USAGE;
+    }
+
+    struct error error;
+    *out = output_open(path, &error);
+    if (!*out) {
+        message_error(path, "%s", error.text);
+        return EXIT_FAILED;
+    }
+    if (binary && output_is_terminal(*out) && !settings->force) {
+        message_error("<stdout>", "refusing to write binary output to a terminal; redirect it, use -o, or add --force");
+        output_discard(*out);
+        *out = NULL;
+        return EXIT_FAILED;
+    }
+    return EXIT_OK;
+}
+
+bool run_score_batch(const struct settings *settings, const struct batch *batch, struct batch_scores *scores)
+{
+    if (batch->rows > scores->capacity) {
+        free(scores->norms);
+        free(scores->scores);
+        scores->norms = malloc(batch->rows * sizeof(double));
+        scores->scores = malloc(batch->rows * sizeof(double));
+        scores->capacity = scores->norms && scores->scores ? batch->rows : 0;
+        if (!scores->capacity)
+            return false;
+    }
+    score_rows(batch->values, batch->rows, batch->width, batch->dtype, &settings->score, scores->norms,
+               scores->scores);
+    return true;
+}
+
+void batch_scores_free(struct batch_scores *scores)
+{
+    free(scores->norms);
+    free(scores->scores);
+}
+
+void row_watch_init(struct row_watch *watch)
+{
+    *watch = (struct row_watch){.norm_min = INFINITY, .norm_max = -INFINITY};
+}
+
+static double value_at(const struct batch *batch, size_t row, size_t column)
+{
+    size_t i = row * batch->width + column;
+    switch (batch->dtype) {
+    case DTYPE_F16:
+        return half_to_double(((const uint16_t *)batch->values)[i]);
+    case DTYPE_F32:
+        return ((const float *)batch->values)[i];
+    case DTYPE_F64:
+        return ((const double *)batch->values)[i];
+    }
+    return 0.0;
+}
+
+/* "row 12" or "line 14" (text formats count lines, header included). */
+static void place_row(char *text, size_t size, const struct batch *batch, size_t row)
+{
+    if (batch->lines)
+        snprintf(text, size, "line %" PRIu64, batch->lines[row]);
+    else
+        snprintf(text, size, "row %" PRIu64, batch->first_row + row);
+}
+
+bool row_watch_batch(struct row_watch *watch, const struct settings *settings, const struct reader *reader,
+                     const struct batch *batch, const double *norms)
+{
+    watch->rows += batch->rows;
+    for (size_t i = 0; i < batch->rows; i++) {
+        double norm = norms[i];
+        if (isfinite(norm)) {
+            if (norm < watch->norm_min)
+                watch->norm_min = norm;
+            if (norm > watch->norm_max)
+                watch->norm_max = norm;
+            continue;
+        }
+
+        /* A norm overflowing from finite values is no bad value; only NaN and inf inputs count. */
+        size_t column = 0;
+        while (column < batch->width && isfinite(value_at(batch, i, column)))
+            column++;
+        if (column == batch->width)
+            continue;
+
+        if (settings->strict) {
+            char place[48];
+            place_row(place, sizeof place, batch, i);
+            message_error(reader_name(reader), "%s, column %zu: value %g is not finite (--strict)", place, column + 1,
+                          value_at(batch, i, column));
+            return false;
+        }
+        if (watch->nonfinite_rows++ == 0) {
+            watch->first_nonfinite_row = batch->first_row + i;
+            watch->first_nonfinite_line = batch->lines ? batch->lines[i] : 0;
+        }
+    }
+    return true;
+}
+
+void row_watch_report(const struct row_watch *watch, const struct settings *settings, const struct reader *reader)
+{
+    const char *name = reader_name(reader);
+    if (watch->nonfinite_rows > 0) {
+        char place[64];
+        if (watch->first_nonfinite_line)
+            snprintf(place, sizeof place, "row %" PRIu64 " (line %" PRIu64 ")", watch->first_nonfinite_row,
+                     watch->first_nonfinite_line);
+        else
+            snprintf(place, sizeof place, "row %" PRIu64, watch->first_nonfinite_row);
+        message_warning(name, "%" PRIu64 " rows hold NaN or infinite values, the first is %s; their score is nan "
+                              "or -inf%s (--strict makes this an error)",
+                        watch->nonfinite_rows, place, settings->command == COMMAND_FILTER ? ", and nan is never kept" : "");
+    }
+
+    uint64_t finite_rows = watch->rows - watch->nonfinite_rows;
+    if (finite_rows >= 2 && watch->norm_max > 0 &&
+        watch->norm_max - watch->norm_min <= NORM_SPREAD_EQUAL * watch->norm_max) {
+        message_warning(name, "all %" PRIu64 " rows have the same norm, %.7g (within 1e-4): the embeddings look "
+                              "L2-normalised, so the score cannot rank them; score the embeddings before normalisation",
+                        finite_rows, watch->norm_max);
+    }
+}
+
+int run_input_error(const struct reader *reader, const struct error *error)
+{
+    message_error(reader_name(reader), "%s", error->text);
+    return EXIT_FAILED;
+}
+
+int run_output_error(const struct output *out, const struct error *error)
+{
+    message_error(output_name(out), "%s", error->text);
+    return EXIT_FAILED;
+}
+
+int run_commit_error(const struct settings *settings, const struct error *error)
+{
+    bool to_stdout = !settings->output_path || strcmp(settings->output_path, "-") == 0;
+    message_error(to_stdout ? "<stdout>" : settings->output_path, "%s", error->text);
+    return EXIT_FAILED;
+}

@@ -1,0 +1,76 @@
+/* levyscore score: one output line (or .npy row) per input row. */
+#include <stdlib.h>
+
+#include "levyscore/message.h"
+#include "levyscore/score_writer.h"
+#include "run.h"
+
+int score_command(const struct settings *settings)
+{
+    struct reader *reader = run_open_input(settings, false);
+    if (!reader)
+        return EXIT_FAILED;
+
+    struct output *out = NULL;
+    int status = run_open_output(settings, settings->to == SCORE_NPY, &out);
+    if (status != EXIT_OK) {
+        reader_close(reader);
+        return status;
+    }
+
+    struct error error;
+    struct batch_scores scores = {0};
+    struct row_watch watch;
+    row_watch_init(&watch);
+    struct score_writer *writer =
+        score_writer_open(out, settings->to, settings->output_header, reader->has_ids, reader->rows, &error);
+    if (!writer) {
+        status = run_output_error(out, &error);
+        goto done;
+    }
+
+    struct batch batch;
+    int got;
+    while ((got = reader_next(reader, &batch, &error)) > 0) {
+        if (!run_score_batch(settings, &batch, &scores)) {
+            message_error(NULL, "out of memory");
+            status = EXIT_FAILED;
+            goto done;
+        }
+        if (!row_watch_batch(&watch, settings, reader, &batch, scores.norms)) {
+            status = EXIT_FAILED;
+            goto done;
+        }
+        if (!score_writer_write(writer, &batch, scores.norms, scores.scores, &error)) {
+            status = run_output_error(out, &error);
+            goto done;
+        }
+    }
+    if (got < 0) {
+        status = run_input_error(reader, &error);
+        goto done;
+    }
+
+    bool finished = score_writer_finish(writer, &error);
+    writer = NULL;
+    if (!finished) {
+        status = run_output_error(out, &error);
+        goto done;
+    }
+    bool committed = output_commit(out, &error);
+    out = NULL;
+    if (!committed) {
+        status = run_commit_error(settings, &error);
+        goto done;
+    }
+    row_watch_report(&watch, settings, reader);
+    if (settings->verbose)
+        message_note(reader_name(reader), "scored %llu rows", (unsigned long long)watch.rows);
+
+done:
+    score_writer_discard(writer);
+    output_discard(out);
+    batch_scores_free(&scores);
+    reader_close(reader);
+    return status;
+}

@@ -1,0 +1,128 @@
+/*
+ * Row norms. Every dtype is widened to double and squared there; the sum of squares runs over
+ * LANES interleaved accumulators (element i goes to accumulator i % LANES), combined in one fixed
+ * order. Written that way, the loops vectorise, and any vector or scalar path that keeps the lanes
+ * gives bit-identical sums. fp contraction is off for the whole build, so no fma changes a
+ * float64 sum either.
+ */
+#include "levyscore/norm.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#define LANES 8
+
+/* Below this sum of squares, float64 squares may have lost bits to underflow. */
+static const double SUM_MIN_UNSCALED = 0x1p-900;
+
+static double combine_lanes(const double lane[LANES])
+{
+    return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+}
+
+static double sum_squares_f32(const float *row, size_t width)
+{
+    double lane[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= width; i += LANES) {
+        for (int j = 0; j < LANES; j++) {
+            double value = row[i + j];
+            lane[j] += value * value;
+        }
+    }
+    for (int j = 0; i < width; i++, j++) {
+        double value = row[i];
+        lane[j] += value * value;
+    }
+    return combine_lanes(lane);
+}
+
+static double sum_squares_f64(const double *row, size_t width, double scale)
+{
+    double lane[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= width; i += LANES) {
+        for (int j = 0; j < LANES; j++) {
+            double value = row[i + j] * scale;
+            lane[j] += value * value;
+        }
+    }
+    for (int j = 0; i < width; i++, j++) {
+        double value = row[i] * scale;
+        lane[j] += value * value;
+    }
+    return combine_lanes(lane);
+}
+
+static double sum_squares_f16(const uint16_t *row, size_t width)
+{
+    double lane[LANES] = {0};
+    size_t i = 0;
+    for (; i < width; i++) {
+        double value = half_to_double(row[i]);
+        lane[i % LANES] += value * value;
+    }
+    return combine_lanes(lane);
+}
+
+/* Norm of a float64 row whose plain sum of squares left the normal range. */
+static double norm_f64_scaled(const double *row, size_t width)
+{
+    double max_abs = 0.0;
+    for (size_t i = 0; i < width; i++) {
+        double magnitude = fabs(row[i]);
+        if (isnan(magnitude))
+            return magnitude;
+        if (magnitude > max_abs)
+            max_abs = magnitude;
+    }
+    if (max_abs == 0.0 || isinf(max_abs))
+        return max_abs;
+
+    /* Bring the largest magnitude into [1, 2): powers of two scale exactly, and the smaller
+     * values that underflow after scaling are below 2^-1022 of the largest one. */
+    int exponent;
+    frexp(max_abs, &exponent);
+    double scaled_sum = sum_squares_f64(row, width, ldexp(1.0, 1 - exponent));
+    return ldexp(sqrt(scaled_sum), exponent - 1);
+}
+
+static double norm_f64(const double *row, size_t width)
+{
+    double sum = sum_squares_f64(row, width, 1.0);
+    if (sum >= SUM_MIN_UNSCALED && sum <= DBL_MAX)
+        return sqrt(sum);
+    if (sum == 0.0) {
+        /* Either every value is 0 or all squares underflowed. */
+        for (size_t i = 0; i < width; i++)
+            if (row[i] != 0.0)
+                return norm_f64_scaled(row, width);
+        return 0.0;
+    }
+    return norm_f64_scaled(row, width);
+}
+
+void norm_rows(const void *values, size_t rows, size_t width, enum dtype dtype, double *norms)
+{
+    switch (dtype) {
+    case DTYPE_F16: {
+        const uint16_t *row = values;
+        for (size_t r = 0; r < rows; r++, row += width)
+            norms[r] = sqrt(sum_squares_f16(row, width));
+        break;
+    }
+    case DTYPE_F32: {
+        const float *row = values;
+        for (size_t r = 0; r < rows; r++, row += width)
+            norms[r] = sqrt(sum_squares_f32(row, width));
+        break;
+    }
+    case DTYPE_F64: {
+        const double *row = values;
+        for (size_t r = 0; r < rows; r++, row += width)
+            norms[r] = norm_f64(row, width);
+        break;
+    }
+    }
+}
