@@ -89,6 +89,8 @@ struct reader {
     int64_t rows;                   /* total rows when known up front, else -1 */
     bool has_ids;
     struct reader_layout layout;
+    /* What detection decided (delimiter, header, id column), one line for -v; empty if nothing. */
+    char note[512];
 };
 
 /*

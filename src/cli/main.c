@@ -5,6 +5,23 @@
 #include "levyscore/message.h"
 #include "settings.h"
 
+static int run_command(const struct settings *settings)
+{
+    switch (settings->command) {
+    case COMMAND_SCORE:
+        return score_command(settings);
+    case COMMAND_FILTER:
+        return filter_command(settings);
+    case COMMAND_THRESHOLD:
+        return threshold_command(settings);
+    case COMMAND_STATS:
+        return stats_command(settings);
+    case COMMAND_EVAL:
+        return eval_command(settings);
+    }
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     /* No setlocale: numbers are parsed and printed in the C locale whatever the environment. */
@@ -13,7 +30,7 @@ int main(int argc, char **argv)
     if (status == SETTINGS_DONE)
         status = EXIT_OK;
     else if (status == EXIT_OK)
-        status = settings.command == COMMAND_SCORE ? score_command(&settings) : filter_command(&settings);
+        status = run_command(&settings);
 
     /* Help and version go through stdio; a failed write of them is still a failure. */
     if (fflush(stdout) != 0 || ferror(stdout)) {

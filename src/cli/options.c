@@ -13,6 +13,9 @@
 #include "levyscore/message.h"
 #include "settings.h"
 
+/* Most worker threads --threads accepts. */
+#define THREADS_MAX 256
+
 #ifndef LEVYSCORE_VERSION
 #define LEVYSCORE_VERSION "0.0.0"
 #endif
@@ -40,6 +43,20 @@ enum {
     OPT_STRICT,
     OPT_FORCE,
     OPT_VERSION,
+    OPT_THREADS,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
+    OPT_PVALUE,
+    OPT_MIN_PVALUE,
+    OPT_BINS,
+    OPT_BIN_WIDTH,
+    OPT_JSON,
+    OPT_SVG,
+    OPT_CORRECT,
+    OPT_LABELS,
+    OPT_PREDICTIONS,
+    OPT_BASELINE,
+    OPT_CURVE,
 };
 
 static const struct option long_options[] = {
@@ -68,12 +85,34 @@ static const struct option long_options[] = {
     {"invert", no_argument, NULL, OPT_INVERT},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"pvalue", no_argument, NULL, OPT_PVALUE},
+    {"min-pvalue", required_argument, NULL, OPT_MIN_PVALUE},
+    {"bins", required_argument, NULL, OPT_BINS},
+    {"bin-width", required_argument, NULL, OPT_BIN_WIDTH},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"svg", required_argument, NULL, OPT_SVG},
+    {"correct", required_argument, NULL, OPT_CORRECT},
+    {"labels", required_argument, NULL, OPT_LABELS},
+    {"predictions", required_argument, NULL, OPT_PREDICTIONS},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"curve", required_argument, NULL, OPT_CURVE},
     {NULL, 0, NULL, 0},
+};
+
+static const char *const COMMAND_NAMES[] = {
+    [COMMAND_SCORE] = "score",
+    [COMMAND_FILTER] = "filter",
+    [COMMAND_THRESHOLD] = "threshold",
+    [COMMAND_STATS] = "stats",
+    [COMMAND_EVAL] = "eval",
 };
 
 static const char *command_name(const struct settings *settings)
 {
-    return settings->command == COMMAND_SCORE ? "score" : "filter";
+    return COMMAND_NAMES[settings->command];
 }
 
 /* Report a usage error and point at the help; returns EXIT_USAGE. */
@@ -263,26 +302,106 @@ static int apply_option(struct settings *settings, int option, const char *name,
     case OPT_FORCE:
         settings->force = true;
         break;
+    case OPT_THREADS:
+        if (!parse_unsigned(value, THREADS_MAX, &number) || number == 0)
+            return usage_error(settings, "option --%s: '%s' is not a whole number from 1 to 256", name, value);
+        settings->threads = (int)number;
+        break;
+    case OPT_PROGRESS:
+        settings->progress = 1;
+        break;
+    case OPT_NO_PROGRESS:
+        settings->progress = 0;
+        break;
+    case OPT_PVALUE:
+        settings->pvalue = true;
+        break;
+    case OPT_MIN_PVALUE:
+        if (!parse_double(value, &settings->min_pvalue) || !(settings->min_pvalue >= 0) || settings->min_pvalue > 1)
+            return usage_error(settings, "option --%s: '%s' is not a probability from 0 to 1", name, value);
+        settings->have_min_pvalue = true;
+        break;
+    case OPT_BINS:
+        if (!parse_unsigned(value, 100000, &number) || number == 0)
+            return usage_error(settings, "option --%s: '%s' is not a whole number from 1 to 100000", name, value);
+        settings->bins = (unsigned)number;
+        break;
+    case OPT_BIN_WIDTH:
+        if (!parse_double(value, &settings->bin_width) || !(settings->bin_width > 0) || !isfinite(settings->bin_width))
+            return usage_error(settings, "option --%s: '%s' is not a positive finite number", name, value);
+        break;
+    case OPT_JSON:
+        settings->json = true;
+        break;
+    case OPT_SVG:
+        settings->svg_path = value;
+        break;
+    case OPT_CORRECT:
+        settings->correct_path = value;
+        break;
+    case OPT_LABELS:
+        settings->labels_path = value;
+        break;
+    case OPT_PREDICTIONS:
+        settings->predictions_path = value;
+        break;
+    case OPT_BASELINE:
+        if (settings->baseline_count == (int)(sizeof settings->baseline_paths / sizeof settings->baseline_paths[0]))
+            return usage_error(settings, "option --%s: more than 16 baselines%s", name, "");
+        settings->baseline_paths[settings->baseline_count++] = value;
+        break;
+    case OPT_CURVE:
+        settings->curve_path = value;
+        break;
     default:
         return EXIT_USAGE;
     }
     return EXIT_OK;
 }
 
-/* Options that only one command takes. */
+/* Which commands take an option; options not listed here are common to all. */
 static bool option_allowed(const struct settings *settings, int option)
 {
-    bool filter_only = option == OPT_KEEP || option == OPT_MIN_SCORE || option == OPT_PRINT_INDEX || option == OPT_INVERT;
-    bool score_only = option == OPT_TO;
-    return settings->command == COMMAND_FILTER ? !score_only : !filter_only;
+    enum command command = settings->command;
+    switch (option) {
+    case OPT_TO:
+    case OPT_PVALUE:
+        return command == COMMAND_SCORE;
+    case OPT_MIN_SCORE:
+    case OPT_MIN_PVALUE:
+    case OPT_PRINT_INDEX:
+    case OPT_INVERT:
+        return command == COMMAND_FILTER;
+    case OPT_KEEP:
+        return command == COMMAND_FILTER || command == COMMAND_THRESHOLD;
+    case OPT_BINS:
+    case OPT_BIN_WIDTH:
+        return command == COMMAND_STATS;
+    case OPT_JSON:
+    case OPT_SVG:
+        return command == COMMAND_STATS || command == COMMAND_EVAL;
+    case OPT_CORRECT:
+    case OPT_LABELS:
+    case OPT_PREDICTIONS:
+    case OPT_BASELINE:
+    case OPT_CURVE:
+        return command == COMMAND_EVAL;
+    default:
+        return true;
+    }
 }
 
 static int check_combinations(struct settings *settings)
 {
     if (settings->command == COMMAND_FILTER) {
-        if (settings->have_keep == settings->have_min_score)
-            return usage_error(settings, "%s%sfilter needs exactly one of --keep and --min-score", "", "");
+        int cuts = settings->have_keep + settings->have_min_score + settings->have_min_pvalue;
+        if (cuts != 1)
+            return usage_error(settings, "%s%sfilter needs exactly one of --keep, --min-score and --min-pvalue", "", "");
     }
+    if (settings->command == COMMAND_THRESHOLD && !settings->have_keep)
+        return usage_error(settings, "%s%sthreshold needs --keep F", "", "");
+    if (settings->command != COMMAND_THRESHOLD && settings->input_count > 1)
+        return usage_error(settings, "unexpected argument '%s'%s: give one input file", settings->input_paths[1], "");
     if (settings->reader.format == FORMAT_RAW && settings->reader.raw_width == 0)
         return usage_error(settings, "%s%s--in-format raw needs --dim K (values per row)", "", "");
     return EXIT_OK;
@@ -294,6 +413,7 @@ int settings_parse(int argc, char **argv, struct settings *settings)
         .score = {.dof = 0, .scale = 1.0},
         .output_header = true,
         .reader = {.header = -1, .raw_dtype = DTYPE_F32},
+        .progress = -1,
     };
 
     if (argc < 2)
@@ -307,19 +427,22 @@ int settings_parse(int argc, char **argv, struct settings *settings)
         printf("levyscore %s\n", LEVYSCORE_VERSION);
         return SETTINGS_DONE;
     }
-    if (strcmp(command, "score") == 0)
-        settings->command = COMMAND_SCORE;
-    else if (strcmp(command, "filter") == 0)
-        settings->command = COMMAND_FILTER;
-    else
-        return usage_error(NULL, "unknown command '%s'%s (expected score or filter)", command, "");
+    bool known = false;
+    for (size_t i = 0; i < sizeof COMMAND_NAMES / sizeof COMMAND_NAMES[0]; i++)
+        if (strcmp(command, COMMAND_NAMES[i]) == 0) {
+            settings->command = (enum command)i;
+            known = true;
+        }
+    if (!known)
+        return usage_error(NULL, "unknown command '%s'%s (expected score, filter, threshold, stats or eval)", command,
+                           "");
 
     bool to_set = false;
     opterr = 0;
     optind = 2;
     for (;;) {
         int index = -1;
-        int option = getopt_long(argc, argv, "+:o:vh", long_options, &index);
+        int option = getopt_long(argc, argv, ":o:vh", long_options, &index);
         if (option == -1)
             break;
         const char *shown = argv[optind - 1];
@@ -343,10 +466,12 @@ int settings_parse(int argc, char **argv, struct settings *settings)
             return status;
     }
 
-    if (optind < argc)
-        settings->input_path = argv[optind++];
-    if (optind < argc)
-        return usage_error(settings, "unexpected argument '%s'%s: give one input file", argv[optind], "");
+    for (; optind < argc; optind++) {
+        if (settings->input_count == INPUTS_MAX)
+            return usage_error(settings, "more than %s%s input files", "4096", "");
+        settings->input_paths[settings->input_count++] = argv[optind];
+    }
+    settings->input_path = settings->input_count > 0 ? settings->input_paths[0] : NULL;
     if (!to_set)
         settings->to = score_format_for(settings->output_path);
     return check_combinations(settings);

@@ -25,7 +25,10 @@ struct reader *run_open_input(const struct settings *settings, bool two_passes)
     if (!reader) {
         bool is_stdin = !settings->input_path || strcmp(settings->input_path, "-") == 0;
         message_error(is_stdin ? "<stdin>" : settings->input_path, "%s", error.text);
+        return NULL;
     }
+    if (settings->verbose && reader->note[0])
+        message_note(reader_name(reader), "%s", reader->note);
     return reader;
 }
 

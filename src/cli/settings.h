@@ -18,18 +18,28 @@ enum exit_status {
 enum command {
     COMMAND_SCORE,
     COMMAND_FILTER,
+    COMMAND_THRESHOLD,
+    COMMAND_STATS,
+    COMMAND_EVAL,
 };
+
+/* Most input files one command takes (threshold reads shards). */
+#define INPUTS_MAX 4096
 
 /* Everything the command line sets. */
 struct settings {
     enum command command;
-    const char *input_path;         /* NULL or "-" for stdin */
+    const char *input_path;         /* NULL or "-" for stdin; the first of input_paths */
+    const char *input_paths[INPUTS_MAX];
+    int input_count;
     const char *output_path;        /* NULL or "-" for stdout */
     struct reader_options reader;
     struct score_settings score;
     bool verbose;
     bool strict;                    /* non-finite values are an error, not a warning */
     bool force;                     /* write binary output to a terminal */
+    int threads;                    /* 0: the online CPUs */
+    int progress;                   /* -1: when stderr is a terminal, 0: never, 1: always */
 
     /* score */
     enum score_format to;
@@ -43,6 +53,23 @@ struct settings {
     double min_score;
     bool print_index;
     bool invert;
+
+    /* Tail probabilities (score --pvalue, filter --min-pvalue). */
+    bool pvalue;
+    bool have_min_pvalue;
+    double min_pvalue;
+
+    /* stats and eval */
+    unsigned bins;                  /* 0: default */
+    double bin_width;               /* 0: use bins */
+    bool json;
+    const char *svg_path;
+    const char *correct_path;
+    const char *labels_path;
+    const char *predictions_path;
+    const char *baseline_paths[16];
+    int baseline_count;
+    const char *curve_path;
 };
 
 /* settings_parse's result when --help or --version was printed and the run is over. */
@@ -57,5 +84,8 @@ void usage_print(const char *command);
 
 int score_command(const struct settings *settings);
 int filter_command(const struct settings *settings);
+int threshold_command(const struct settings *settings);
+int stats_command(const struct settings *settings);
+int eval_command(const struct settings *settings);
 
 #endif

@@ -1,0 +1,15 @@
+#ifndef LEVYSCORE_PARSE_DOUBLE_H
+#define LEVYSCORE_PARSE_DOUBLE_H
+
+#include <stdbool.h>
+
+/*
+ * Parse all of [begin, end) as one number and store it in *value, correctly rounded as strtod
+ * rounds in the C locale, whatever the environment's locale: an optional sign, decimal digits with
+ * an optional '.', an optional exponent, or nan, inf, infinity in any case (nan(...) included).
+ * Hexadecimal floats, spaces, and any trailing character are rejected. Returns false when the text
+ * is not entirely a number; *value is then unchanged.
+ */
+bool parse_double(const char *begin, const char *end, double *value);
+
+#endif
