@@ -24,6 +24,8 @@ struct score_writer {
 
 static bool flush_text(struct score_writer *writer, struct error *error)
 {
+    if (writer->text_used == 0)
+        return true;
     bool ok = output_write(writer->out, writer->text, writer->text_used, error);
     writer->text_used = 0;
     return ok;
