@@ -94,7 +94,7 @@ struct score_writer *score_writer_open(struct output *out, enum score_format for
         return writer;
     }
 
-    writer->text = malloc(LINE_BUFFER);
+    writer->text = calloc(1, LINE_BUFFER);
     if (!writer->text) {
         error_set(error, "out of memory");
         free(writer);
