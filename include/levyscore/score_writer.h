@@ -7,6 +7,7 @@
 #include "levyscore/error.h"
 #include "levyscore/output.h"
 #include "levyscore/reader.h"
+#include "levyscore/text_buffer.h"
 
 enum score_format {
     SCORE_TSV,
@@ -25,8 +26,20 @@ struct score_writer;
 struct score_writer *score_writer_open(struct output *out, enum score_format format, bool header, bool with_ids,
                                        int64_t rows, struct error *error);
 
+/* Format and send the records of a whole batch; norms and scores are indexed like its rows. */
 bool score_writer_write(struct score_writer *writer, const struct batch *batch, const double *norms,
                         const double *scores, struct error *error);
+
+/*
+ * Append the records of rows [first, first + count) of batch to text (for .npy, their bytes).
+ * Only reads the writer, so threads may format parts of a batch into their own buffers at once.
+ * Returns false when memory runs out.
+ */
+bool score_writer_format(const struct score_writer *writer, const struct batch *batch, size_t first, size_t count,
+                         const double *norms, const double *scores, struct text_buffer *text);
+
+/* Send text made by score_writer_format, holding rows records, to the output. */
+bool score_writer_put(struct score_writer *writer, const struct text_buffer *text, size_t rows, struct error *error);
 
 /* Complete the output (the .npy header when the row count was unknown) and free the writer. */
 bool score_writer_finish(struct score_writer *writer, struct error *error);

@@ -13,6 +13,7 @@
 #include "levyscore/format_double.h"
 #include "levyscore/message.h"
 #include "levyscore/row_writer.h"
+#include "batch_scorer.h"
 #include "run.h"
 
 /* Which rows go out. */
@@ -62,10 +63,9 @@ static bool sink_write(struct sink *sink, const struct batch *batch, size_t i, s
 }
 
 /* Pass one of --keep: every row's score, in input order. */
-static int collect_scores(const struct settings *settings, struct reader *reader, struct row_watch *watch,
-                          double **all_scores, uint64_t *count)
+static int collect_scores(const struct settings *settings, struct batch_scorer *scorer, struct reader *reader,
+                          struct row_watch *watch, double **all_scores, uint64_t *count)
 {
-    struct batch_scores scores = {0};
     struct error error;
     struct batch batch;
     size_t capacity = reader->rows > 0 ? (size_t)reader->rows : 4096;
@@ -75,12 +75,11 @@ static int collect_scores(const struct settings *settings, struct reader *reader
     int status = EXIT_OK;
 
     while (all && (got = reader_next(reader, &batch, &error)) > 0) {
-        if (!run_score_batch(settings, &batch, &scores)) {
+        if (!batch_scorer_run(scorer, &batch, NULL)) {
             free(all);
-            all = NULL;
-            break;
+            return EXIT_FAILED;
         }
-        if (!row_watch_batch(watch, settings, reader, &batch, scores.norms)) {
+        if (!row_watch_batch(watch, settings, reader, &batch, scorer->norms)) {
             status = EXIT_FAILED;
             break;
         }
@@ -95,10 +94,9 @@ static int collect_scores(const struct settings *settings, struct reader *reader
             }
             all = grown;
         }
-        memcpy(all + n, scores.scores, batch.rows * sizeof *all);
+        memcpy(all + n, scorer->scores, batch.rows * sizeof *all);
         n += batch.rows;
     }
-    batch_scores_free(&scores);
 
     if (!all) {
         message_error(reader_name(reader), "out of memory for the scores of %" PRIu64 " rows", n);
@@ -116,12 +114,12 @@ static int collect_scores(const struct settings *settings, struct reader *reader
 }
 
 /* Run --keep pass one and set the cut; *kept gets the number of rows written in pass two. */
-static int find_keep_cut(const struct settings *settings, struct reader *reader, struct row_watch *watch,
-                         struct cut *cut, uint64_t *kept)
+static int find_keep_cut(const struct settings *settings, struct batch_scorer *scorer, struct reader *reader,
+                         struct row_watch *watch, struct cut *cut, uint64_t *kept)
 {
     double *scores;
     uint64_t rows;
-    int status = collect_scores(settings, reader, watch, &scores, &rows);
+    int status = collect_scores(settings, scorer, reader, watch, &scores, &rows);
     if (status != EXIT_OK)
         return status;
 
@@ -160,11 +158,15 @@ int filter_command(const struct settings *settings)
     int64_t rows_out = -1;
     int status = EXIT_OK;
     struct sink sink = {.print_index = settings->print_index};
-    struct batch_scores scores = {0};
+    struct batch_scorer scorer = {0};
+    if (!batch_scorer_open(&scorer, settings)) {
+        status = EXIT_FAILED;
+        goto done;
+    }
 
     if (settings->have_keep) {
         uint64_t kept;
-        status = find_keep_cut(settings, reader, &watch, &cut, &kept);
+        status = find_keep_cut(settings, &scorer, reader, &watch, &cut, &kept);
         if (status != EXIT_OK)
             goto done;
         rows_out = (int64_t)kept;
@@ -186,17 +188,16 @@ int filter_command(const struct settings *settings)
     struct batch batch;
     int got;
     while ((got = reader_next(reader, &batch, &error)) > 0) {
-        if (!run_score_batch(settings, &batch, &scores)) {
-            message_error(NULL, "out of memory");
+        if (!batch_scorer_run(&scorer, &batch, NULL)) {
             status = EXIT_FAILED;
             goto done;
         }
-        if (!settings->have_keep && !row_watch_batch(&watch, settings, reader, &batch, scores.norms)) {
+        if (!settings->have_keep && !row_watch_batch(&watch, settings, reader, &batch, scorer.norms)) {
             status = EXIT_FAILED;
             goto done;
         }
         for (size_t i = 0; i < batch.rows; i++) {
-            if (!cut_keeps(&cut, scores.scores[i]))
+            if (!cut_keeps(&cut, scorer.scores[i]))
                 continue;
             if (!sink_write(&sink, &batch, i, &error)) {
                 status = run_output_error(sink.out, &error);
@@ -233,7 +234,7 @@ int filter_command(const struct settings *settings)
 done:
     row_writer_discard(sink.rows);
     output_discard(sink.out);
-    batch_scores_free(&scores);
+    batch_scorer_close(&scorer);
     reader_close(reader);
     return status;
 }

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include "levyscore/message.h"
-#include "levyscore/score.h"
 
 /* Norms whose spread is below this fraction of the largest are "all equal": float32 rounding of
  * unit vectors leaves a spread of about 1e-7. */
@@ -62,28 +61,6 @@ int run_open_output(const struct settings *settings, bool binary, struct output 
         return EXIT_FAILED;
     }
     return EXIT_OK;
-}
-
-bool run_score_batch(const struct settings *settings, const struct batch *batch, struct batch_scores *scores)
-{
-    if (batch->rows > scores->capacity) {
-        free(scores->norms);
-        free(scores->scores);
-        scores->norms = malloc(batch->rows * sizeof(double));
-        scores->scores = malloc(batch->rows * sizeof(double));
-        scores->capacity = scores->norms && scores->scores ? batch->rows : 0;
-        if (!scores->capacity)
-            return false;
-    }
-    score_rows(batch->values, batch->rows, batch->width, batch->dtype, &settings->score, scores->norms,
-               scores->scores);
-    return true;
-}
-
-void batch_scores_free(struct batch_scores *scores)
-{
-    free(scores->norms);
-    free(scores->scores);
 }
 
 void row_watch_init(struct row_watch *watch)

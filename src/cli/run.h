@@ -17,18 +17,6 @@ struct reader *run_open_input(const struct settings *settings, bool two_passes);
  */
 int run_open_output(const struct settings *settings, bool binary, struct output **out);
 
-/* Scores of one batch, with the buffers they live in. */
-struct batch_scores {
-    double *norms;
-    double *scores;
-    size_t capacity;
-};
-
-/* Compute norms and scores of batch into scores (growing its buffers). */
-bool run_score_batch(const struct settings *settings, const struct batch *batch, struct batch_scores *scores);
-
-void batch_scores_free(struct batch_scores *scores);
-
 /*
  * What the run noticed about the rows, told once at the end: rows with NaN or infinite norms,
  * and norms that are all equal (L2-normalised embeddings, which the score cannot rank).

@@ -3,6 +3,7 @@
 
 #include "levyscore/message.h"
 #include "levyscore/score_writer.h"
+#include "batch_scorer.h"
 #include "run.h"
 
 int score_command(const struct settings *settings)
@@ -19,7 +20,7 @@ int score_command(const struct settings *settings)
     }
 
     struct error error;
-    struct batch_scores scores = {0};
+    struct batch_scorer scorer = {0};
     struct row_watch watch;
     row_watch_init(&watch);
     struct score_writer *writer =
@@ -28,20 +29,23 @@ int score_command(const struct settings *settings)
         status = run_output_error(out, &error);
         goto done;
     }
+    if (!batch_scorer_open(&scorer, settings)) {
+        status = EXIT_FAILED;
+        goto done;
+    }
 
     struct batch batch;
     int got;
     while ((got = reader_next(reader, &batch, &error)) > 0) {
-        if (!run_score_batch(settings, &batch, &scores)) {
-            message_error(NULL, "out of memory");
+        if (!batch_scorer_run(&scorer, &batch, writer)) {
             status = EXIT_FAILED;
             goto done;
         }
-        if (!row_watch_batch(&watch, settings, reader, &batch, scores.norms)) {
+        if (!row_watch_batch(&watch, settings, reader, &batch, scorer.norms)) {
             status = EXIT_FAILED;
             goto done;
         }
-        if (!score_writer_write(writer, &batch, scores.norms, scores.scores, &error)) {
+        if (!batch_scorer_put(&scorer, writer, &error)) {
             status = run_output_error(out, &error);
             goto done;
         }
@@ -70,7 +74,7 @@ int score_command(const struct settings *settings)
 done:
     score_writer_discard(writer);
     output_discard(out);
-    batch_scores_free(&scores);
+    batch_scorer_close(&scorer);
     reader_close(reader);
     return status;
 }

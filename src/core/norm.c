@@ -13,6 +13,14 @@
 
 #define LANES 8
 
+/* Wider vectors where the CPU has them, picked at run time. Any path keeps the same lanes, so
+ * results are identical on every one. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(LEVYSCORE_PORTABLE)
+#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
 /* Below this sum of squares, float64 squares may have lost bits to underflow. */
 static const double SUM_MIN_UNSCALED = 0x1p-900;
 
@@ -21,6 +29,7 @@ static double combine_lanes(const double lane[LANES])
     return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
 }
 
+VECTOR_CLONES
 static double sum_squares_f32(const float *row, size_t width)
 {
     double lane[LANES] = {0};
@@ -38,6 +47,7 @@ static double sum_squares_f32(const float *row, size_t width)
     return combine_lanes(lane);
 }
 
+VECTOR_CLONES
 static double sum_squares_f64(const double *row, size_t width, double scale)
 {
     double lane[LANES] = {0};
@@ -55,6 +65,7 @@ static double sum_squares_f64(const double *row, size_t width, double scale)
     return combine_lanes(lane);
 }
 
+VECTOR_CLONES
 static double sum_squares_f16(const uint16_t *row, size_t width)
 {
     double lane[LANES] = {0};
@@ -84,8 +95,11 @@ static double norm_f64_scaled(const double *row, size_t width)
      * values that underflow after scaling are below 2^-1022 of the largest one. */
     int exponent;
     frexp(max_abs, &exponent);
-    double scaled_sum = sum_squares_f64(row, width, ldexp(1.0, 1 - exponent));
-    return ldexp(sqrt(scaled_sum), exponent - 1);
+    /* Below 2^-1023 the factor 2^(1 - exponent) would overflow; 2^1023 already lifts every
+     * subnormal to 2^-51 or more, far from underflow. */
+    int shift = 1 - exponent < DBL_MAX_EXP - 1 ? 1 - exponent : DBL_MAX_EXP - 1;
+    double scaled_sum = sum_squares_f64(row, width, ldexp(1.0, shift));
+    return ldexp(sqrt(scaled_sum), -shift);
 }
 
 static double norm_f64(const double *row, size_t width)

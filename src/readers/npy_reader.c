@@ -1,13 +1,17 @@
 /*
- * Reader for NumPy .npy files. C-order data streams in blocks of whole rows. Fortran-order data
- * stores each column contiguously, so its logical rows are gathered from a read-only mapping of
- * the file; a pipe cannot be mapped, and such input is rejected.
+ * Reader for NumPy .npy files. C-order data in a file is mapped a window of rows at a time, which
+ * saves the copy read(2) makes (half the run time from the page cache), and each window is
+ * unmapped before the next so that resident memory stays bounded. From a pipe, rows are read in
+ * blocks. Fortran-order data stores each column contiguously, so its logical rows are gathered
+ * from a mapping of the whole file; a pipe cannot be mapped, and such input is rejected.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "levyscore/limits.h"
 #include "levyscore/npy_header.h"
@@ -25,7 +29,45 @@ struct npy_reader {
     size_t *byte_offsets;
     const unsigned char *mapping;   /* Fortran order: the whole file */
     size_t mapping_size;
+    unsigned char *window;          /* C order from a file: the mapped pages of the current batch */
+    size_t window_size;
+    bool use_windows;
 };
+
+static void unmap_window(struct npy_reader *reader)
+{
+    if (reader->window)
+        munmap(reader->window, reader->window_size);
+    reader->window = NULL;
+}
+
+/* Map the bytes of rows [first, first + rows) and return where they start, or NULL with error set. */
+static const unsigned char *map_window(struct npy_reader *reader, uint64_t first, size_t rows, struct error *error)
+{
+    unmap_window(reader);
+
+    /* A file that shrank would turn the access into SIGBUS, so check its size first. */
+    uint64_t begin = reader->header.data_offset + first * reader->row_bytes;
+    uint64_t end = begin + rows * reader->row_bytes;
+    struct stat info;
+    if (fstat(input_fd(reader->base.in), &info) != 0 || (uint64_t)info.st_size < end) {
+        error_set(error, "file shrank while being read: expected %" PRIu64 " bytes, found %" PRIu64, end,
+                  (uint64_t)info.st_size);
+        return NULL;
+    }
+
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    uint64_t aligned = begin / page * page;
+    reader->window_size = (size_t)(end - aligned);
+    void *window = mmap(NULL, reader->window_size, PROT_READ, MAP_PRIVATE, input_fd(reader->base.in),
+                        (off_t)aligned);
+    if (window == MAP_FAILED) {
+        error_set_errno(error, errno, "cannot map the data");
+        return NULL;
+    }
+    reader->window = window;
+    return reader->window + (begin - aligned);
+}
 
 static void swap_bytes(unsigned char *out, const unsigned char *in, size_t count, size_t item_size)
 {
@@ -74,8 +116,13 @@ static int npy_next(struct reader *base, struct batch *batch, struct error *erro
     size_t rows = left < reader->batch_rows ? (size_t)left : reader->batch_rows;
     size_t size = rows * reader->row_bytes;
 
+    const unsigned char *bytes = reader->bytes;
     if (reader->mapping) {
         gather_fortran_rows(reader, reader->next_row, rows);
+    } else if (reader->use_windows) {
+        bytes = map_window(reader, reader->next_row, rows, error);
+        if (!bytes)
+            return -1;
     } else {
         int64_t got = input_read(base->in, reader->bytes, size, error);
         if (got < 0)
@@ -87,9 +134,9 @@ static int npy_next(struct reader *base, struct batch *batch, struct error *erro
         }
     }
 
-    const unsigned char *values = reader->bytes;
+    const unsigned char *values = bytes;
     if (h->byte_swapped) {
-        swap_bytes(reader->swapped, reader->bytes, rows * h->width, reader->item_size);
+        swap_bytes(reader->swapped, bytes, rows * h->width, reader->item_size);
         values = reader->swapped;
     }
 
@@ -99,7 +146,7 @@ static int npy_next(struct reader *base, struct batch *batch, struct error *erro
         .width = h->width,
         .dtype = h->dtype,
         .values = values,
-        .bytes = reader->bytes,
+        .bytes = bytes,
         .byte_offsets = reader->byte_offsets,
     };
     reader->next_row += rows;
@@ -110,7 +157,7 @@ static bool npy_rewind(struct reader *base, struct error *error)
 {
     struct npy_reader *reader = (struct npy_reader *)base;
     reader->next_row = 0;
-    if (reader->mapping)
+    if (reader->mapping || reader->use_windows)
         return true;
 
     if (!input_rewind(base->in, error))
@@ -134,6 +181,7 @@ static void npy_destroy(struct reader *base)
     struct npy_reader *reader = (struct npy_reader *)base;
     if (reader->mapping)
         munmap((void *)reader->mapping, reader->mapping_size);
+    unmap_window(reader);
     free(reader->bytes);
     free(reader->swapped);
     free(reader->byte_offsets);
@@ -252,8 +300,12 @@ struct reader *npy_reader_open(struct input *in, const struct reader_options *op
     for (size_t i = 0; i <= reader->batch_rows; i++)
         reader->byte_offsets[i] = i * reader->row_bytes;
 
-    if (h->fortran_order && h->ndim > 1 && h->rows > 1 && !map_fortran_data(reader, error))
-        goto fail;
+    if (h->fortran_order && h->ndim > 1 && h->rows > 1) {
+        if (!map_fortran_data(reader, error))
+            goto fail;
+    } else {
+        reader->use_windows = input_seekable(in) && h->data_size > 0;
+    }
     return &reader->base;
 
 fail:

@@ -8,7 +8,7 @@
 #include "levyscore/npy_header.h"
 
 /* Bytes of values per batch: large enough to amortise calls, small enough to stay in cache. */
-#define BATCH_BYTES (1u << 20)
+#define BATCH_BYTES (4u << 20)
 
 size_t reader_batch_rows(size_t row_bytes)
 {

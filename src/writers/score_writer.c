@@ -1,3 +1,8 @@
+/*
+ * Per-row output of `score`. Records are composed into text buffers by score_writer_format,
+ * which only reads the writer, so worker threads can format their parts of a batch at the same
+ * time; score_writer_put then sends the buffers out in input order.
+ */
 #include "levyscore/score_writer.h"
 
 #include <inttypes.h>
@@ -9,68 +14,211 @@
 #include "levyscore/format_double.h"
 #include "levyscore/npy_writer.h"
 
-/* Text is composed here, then written in one call per batch. */
-#define LINE_BUFFER (1u << 16)
-
 struct score_writer {
     struct output *out;
     enum score_format format;
     bool with_ids;
     struct npy_writer *npy;
     uint64_t rows_written;
-    char *text;
-    size_t text_used;
+    struct text_buffer text;        /* for score_writer_write */
 };
 
-static bool flush_text(struct score_writer *writer, struct error *error)
+static bool append_string(struct text_buffer *text, const char *string)
 {
-    if (writer->text_used == 0)
-        return true;
-    bool ok = output_write(writer->out, writer->text, writer->text_used, error);
-    writer->text_used = 0;
-    return ok;
+    return text_buffer_append(text, string, strlen(string));
 }
 
-/* Append to the text buffer; a single piece never exceeds LINE_BUFFER / 2 except long ids. */
-static bool append(struct score_writer *writer, const char *data, size_t n, struct error *error)
+/* JSON has no spelling for non-finite numbers, so JSON lines hold the strings "NaN", "Infinity" and
+ * "-Infinity" there, which both Python's json module and jq read. */
+static bool append_number(struct text_buffer *text, enum score_format format, double value)
 {
-    if (writer->text_used + n > LINE_BUFFER && !flush_text(writer, error))
+    if (format == SCORE_JSONL && !isfinite(value)) {
+        if (isnan(value))
+            return append_string(text, "\"NaN\"");
+        return append_string(text, value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    }
+    char *at = text_buffer_reserve(text, FORMAT_DOUBLE_MAX + 1);
+    if (!at)
         return false;
-    if (n > LINE_BUFFER)
-        return output_write(writer->out, data, n, error);
-    memcpy(writer->text + writer->text_used, data, n);
-    writer->text_used += n;
+    text->used += format_double(at, value);
     return true;
 }
 
-static bool append_string(struct score_writer *writer, const char *text, struct error *error)
+static bool append_index(struct text_buffer *text, uint64_t index)
 {
-    return append(writer, text, strlen(text), error);
+    char digits[20];
+    int length = 0;
+    do {
+        digits[length++] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index > 0);
+
+    char *at = text_buffer_reserve(text, (size_t)length);
+    if (!at)
+        return false;
+    for (int i = 0; i < length; i++)
+        at[i] = digits[length - 1 - i];
+    text->used += (size_t)length;
+    return true;
 }
 
-/* Doubles are written as they are for TSV and CSV; JSON has no spelling for non-finite numbers,
- * so they become the strings "NaN", "Infinity" and "-Infinity". */
-static bool append_number(struct score_writer *writer, double value, struct error *error)
+/* Escape for a TSV field: tab, CR, LF and backslash as \t, \r, \n and \\. */
+static const char *tsv_escape(char c)
 {
-    char number[FORMAT_DOUBLE_MAX + 1];
-    size_t length = format_double(number, value);
-    if (writer->format == SCORE_JSONL && !isfinite(value)) {
-        const char *spelling = isnan(value) ? "\"NaN\"" : value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-        return append_string(writer, spelling, error);
+    switch (c) {
+    case '\t':
+        return "\\t";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\\':
+        return "\\\\";
+    default:
+        return NULL;
     }
-    return append(writer, number, length, error);
 }
 
-static bool append_id(struct score_writer *writer, const char *id, struct error *error);
-
-static bool write_header_line(struct score_writer *writer, struct error *error)
+static bool append_json_string(struct text_buffer *text, const char *string)
 {
-    const char *line = NULL;
-    if (writer->format == SCORE_TSV)
-        line = writer->with_ids ? "id\tindex\tnorm\tscore\n" : "index\tnorm\tscore\n";
-    else if (writer->format == SCORE_CSV)
-        line = writer->with_ids ? "id,index,norm,score\n" : "index,norm,score\n";
-    return !line || append_string(writer, line, error);
+    bool ok = append_string(text, "\"");
+    for (const unsigned char *c = (const unsigned char *)string; ok && *c; c++) {
+        char piece[8];
+        if (*c == '"' || *c == '\\') {
+            piece[0] = '\\';
+            piece[1] = (char)*c;
+            ok = text_buffer_append(text, piece, 2);
+        } else if (*c < 0x20) {
+            snprintf(piece, sizeof piece, "\\u%04x", *c);
+            ok = append_string(text, piece);
+        } else {
+            ok = text_buffer_append(text, (const char *)c, 1);
+        }
+    }
+    return ok && append_string(text, "\"");
+}
+
+/* A CSV field is quoted when it contains a comma, quote or line end, as RFC 4180 describes. */
+static bool append_csv_field(struct text_buffer *text, const char *field)
+{
+    if (!strpbrk(field, ",\"\r\n"))
+        return append_string(text, field);
+    bool ok = append_string(text, "\"");
+    for (const char *c = field; ok && *c; c++)
+        ok = *c == '"' ? append_string(text, "\"\"") : text_buffer_append(text, c, 1);
+    return ok && append_string(text, "\"");
+}
+
+static bool append_tsv_field(struct text_buffer *text, const char *field)
+{
+    bool ok = true;
+    for (const char *c = field; ok && *c; c++) {
+        const char *escape = tsv_escape(*c);
+        ok = escape ? append_string(text, escape) : text_buffer_append(text, c, 1);
+    }
+    return ok;
+}
+
+static bool append_id(struct text_buffer *text, enum score_format format, const char *id)
+{
+    if (!id)
+        id = "";
+    if (format == SCORE_JSONL)
+        return append_json_string(text, id);
+    if (format == SCORE_CSV)
+        return append_csv_field(text, id);
+    return append_tsv_field(text, id);
+}
+
+static bool append_json_record(struct text_buffer *text, bool with_ids, const char *id, uint64_t index, double norm,
+                               double score)
+{
+    bool ok = append_string(text, "{\"index\":") && append_index(text, index);
+    if (ok && with_ids)
+        ok = append_string(text, ",\"id\":") && append_id(text, SCORE_JSONL, id);
+    return ok && append_string(text, ",\"norm\":") && append_number(text, SCORE_JSONL, norm) &&
+           append_string(text, ",\"score\":") && append_number(text, SCORE_JSONL, score) &&
+           append_string(text, "}\n");
+}
+
+static bool append_delimited_record(struct text_buffer *text, enum score_format format, bool with_ids, const char *id,
+                                    uint64_t index, double norm, double score)
+{
+    const char *separator = format == SCORE_CSV ? "," : "\t";
+    bool ok = true;
+    if (with_ids)
+        ok = append_id(text, format, id) && append_string(text, separator);
+    return ok && append_index(text, index) && append_string(text, separator) && append_number(text, format, norm) &&
+           append_string(text, separator) && append_number(text, format, score) && append_string(text, "\n");
+}
+
+/* Store value as little-endian float64 bytes whatever the host's byte order. */
+static void store_f8_little_endian(char *out, double value)
+{
+    uint64_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    for (int b = 0; b < 8; b++)
+        out[b] = (char)(bits >> (8 * b));
+}
+
+/* (norm, score) pairs, the rows of the '<f8' .npy output. */
+static bool append_npy_pairs(struct text_buffer *text, size_t count, const double *norms, const double *scores)
+{
+    char *at = text_buffer_reserve(text, count * 16);
+    if (!at)
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        store_f8_little_endian(at + 16 * i, norms[i]);
+        store_f8_little_endian(at + 16 * i + 8, scores[i]);
+    }
+    text->used += count * 16;
+    return true;
+}
+
+bool score_writer_format(const struct score_writer *writer, const struct batch *batch, size_t first, size_t count,
+                         const double *norms, const double *scores, struct text_buffer *text)
+{
+    if (writer->format == SCORE_NPY)
+        return append_npy_pairs(text, count, norms + first, scores + first);
+
+    for (size_t i = first; i < first + count; i++) {
+        const char *id = writer->with_ids && batch->ids ? batch->ids[i] : NULL;
+        uint64_t index = batch->first_row + i;
+        bool ok = writer->format == SCORE_JSONL
+                      ? append_json_record(text, writer->with_ids, id, index, norms[i], scores[i])
+                      : append_delimited_record(text, writer->format, writer->with_ids, id, index, norms[i], scores[i]);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool score_writer_put(struct score_writer *writer, const struct text_buffer *text, size_t rows, struct error *error)
+{
+    writer->rows_written += rows;
+    if (writer->format == SCORE_NPY)
+        return npy_writer_write(writer->npy, text->data, text->used, error);
+    return text->used == 0 || output_write(writer->out, text->data, text->used, error);
+}
+
+bool score_writer_write(struct score_writer *writer, const struct batch *batch, const double *norms,
+                        const double *scores, struct error *error)
+{
+    writer->text.used = 0;
+    if (!score_writer_format(writer, batch, 0, batch->rows, norms, scores, &writer->text)) {
+        error_set(error, "out of memory");
+        return false;
+    }
+    return score_writer_put(writer, &writer->text, batch->rows, error);
+}
+
+static const char *header_line(enum score_format format, bool with_ids)
+{
+    if (format == SCORE_TSV)
+        return with_ids ? "id\tindex\tnorm\tscore\n" : "index\tnorm\tscore\n";
+    if (format == SCORE_CSV)
+        return with_ids ? "id,index,norm,score\n" : "index,norm,score\n";
+    return NULL;
 }
 
 struct score_writer *score_writer_open(struct output *out, enum score_format format, bool header, bool with_ids,
@@ -94,123 +242,20 @@ struct score_writer *score_writer_open(struct output *out, enum score_format for
         return writer;
     }
 
-    writer->text = calloc(1, LINE_BUFFER);
-    if (!writer->text) {
-        error_set(error, "out of memory");
-        free(writer);
-        return NULL;
-    }
-    if (header && !write_header_line(writer, error)) {
+    const char *line = header_line(format, with_ids);
+    if (header && line && !output_write(out, line, strlen(line), error)) {
         score_writer_discard(writer);
         return NULL;
     }
     return writer;
 }
 
-static bool write_npy_rows(struct score_writer *writer, const struct batch *batch, const double *norms,
-                           const double *scores, struct error *error)
-{
-    /* '<f8' pairs; every host levyscore builds on is little-endian or swaps below. */
-    double pair[2 * 256];
-    for (size_t start = 0; start < batch->rows; start += 256) {
-        size_t count = batch->rows - start < 256 ? batch->rows - start : 256;
-        for (size_t i = 0; i < count; i++) {
-            pair[2 * i] = norms[start + i];
-            pair[2 * i + 1] = scores[start + i];
-        }
-        if (!npy_writer_write(writer->npy, pair, count * 2 * sizeof(double), error))
-            return false;
-    }
-    return true;
-}
-
-static bool write_text_row(struct score_writer *writer, const struct batch *batch, size_t i, double norm, double score,
-                           struct error *error)
-{
-    char index[24];
-    int index_length = snprintf(index, sizeof index, "%" PRIu64, batch->first_row + i);
-    const char *id = writer->with_ids && batch->ids ? batch->ids[i] : NULL;
-
-    if (writer->format == SCORE_JSONL) {
-        bool ok = append_string(writer, "{\"index\":", error) && append(writer, index, (size_t)index_length, error);
-        if (ok && writer->with_ids)
-            ok = append_string(writer, ",\"id\":", error) && append_id(writer, id, error);
-        return ok && append_string(writer, ",\"norm\":", error) && append_number(writer, norm, error) &&
-               append_string(writer, ",\"score\":", error) && append_number(writer, score, error) &&
-               append_string(writer, "}\n", error);
-    }
-
-    const char *separator = writer->format == SCORE_CSV ? "," : "\t";
-    bool ok = true;
-    if (writer->with_ids)
-        ok = append_id(writer, id, error) && append_string(writer, separator, error);
-    return ok && append(writer, index, (size_t)index_length, error) && append_string(writer, separator, error) &&
-           append_number(writer, norm, error) && append_string(writer, separator, error) &&
-           append_number(writer, score, error) && append_string(writer, "\n", error);
-}
-
-/*
- * An id as a field of the output format: JSON string; CSV field quoted when it holds a comma,
- * quote or line end (RFC 4180); TSV with tab, CR, LF and backslash escaped as \t, \r, \n, \\.
- */
-static bool append_id(struct score_writer *writer, const char *id, struct error *error)
-{
-    if (!id)
-        id = "";
-    char piece[8];
-    bool ok = true;
-
-    if (writer->format == SCORE_JSONL) {
-        ok = append_string(writer, "\"", error);
-        for (const unsigned char *c = (const unsigned char *)id; ok && *c; c++) {
-            if (*c == '"' || *c == '\\')
-                snprintf(piece, sizeof piece, "\\%c", *c);
-            else if (*c < 0x20)
-                snprintf(piece, sizeof piece, "\\u%04x", *c);
-            else
-                snprintf(piece, sizeof piece, "%c", *c);
-            ok = append_string(writer, piece, error);
-        }
-        return ok && append_string(writer, "\"", error);
-    }
-
-    if (writer->format == SCORE_CSV) {
-        if (!strpbrk(id, ",\"\r\n"))
-            return append_string(writer, id, error);
-        ok = append_string(writer, "\"", error);
-        for (const char *c = id; ok && *c; c++)
-            ok = *c == '"' ? append_string(writer, "\"\"", error) : append(writer, c, 1, error);
-        return ok && append_string(writer, "\"", error);
-    }
-
-    for (const char *c = id; ok && *c; c++) {
-        const char *escape = *c == '\t' ? "\\t" : *c == '\n' ? "\\n" : *c == '\r' ? "\\r" : *c == '\\' ? "\\\\" : NULL;
-        ok = escape ? append_string(writer, escape, error) : append(writer, c, 1, error);
-    }
-    return ok;
-}
-
-bool score_writer_write(struct score_writer *writer, const struct batch *batch, const double *norms,
-                        const double *scores, struct error *error)
-{
-    writer->rows_written += batch->rows;
-    if (writer->format == SCORE_NPY)
-        return write_npy_rows(writer, batch, norms, scores, error);
-
-    for (size_t i = 0; i < batch->rows; i++)
-        if (!write_text_row(writer, batch, i, norms[i], scores[i], error))
-            return false;
-    return flush_text(writer, error);
-}
-
 bool score_writer_finish(struct score_writer *writer, struct error *error)
 {
-    bool ok;
+    bool ok = true;
     if (writer->format == SCORE_NPY) {
         ok = npy_writer_finish(writer->npy, writer->rows_written, error);
         writer->npy = NULL;
-    } else {
-        ok = flush_text(writer, error);
     }
     score_writer_discard(writer);
     return ok;
@@ -221,6 +266,6 @@ void score_writer_discard(struct score_writer *writer)
     if (!writer)
         return;
     npy_writer_discard(writer->npy);
-    free(writer->text);
+    text_buffer_free(&writer->text);
     free(writer);
 }

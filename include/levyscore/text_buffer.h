@@ -1,0 +1,22 @@
+#ifndef LEVYSCORE_TEXT_BUFFER_H
+#define LEVYSCORE_TEXT_BUFFER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A growable byte buffer for composing output text; zero-initialise it to start empty. */
+struct text_buffer {
+    char *data;
+    size_t used;
+    size_t capacity;
+};
+
+/* Append n bytes; returns false when memory runs out. */
+bool text_buffer_append(struct text_buffer *text, const char *data, size_t n);
+
+/* Make room for n more bytes and return where they go; the caller then adds to text->used. */
+char *text_buffer_reserve(struct text_buffer *text, size_t n);
+
+void text_buffer_free(struct text_buffer *text);
+
+#endif

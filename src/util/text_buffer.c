@@ -1,0 +1,35 @@
+#include "levyscore/text_buffer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *text_buffer_reserve(struct text_buffer *text, size_t n)
+{
+    if (text->capacity - text->used < n) {
+        size_t capacity = text->capacity ? text->capacity : 4096;
+        while (capacity - text->used < n)
+            capacity *= 2;
+        char *grown = realloc(text->data, capacity);
+        if (!grown)
+            return NULL;
+        text->data = grown;
+        text->capacity = capacity;
+    }
+    return text->data + text->used;
+}
+
+bool text_buffer_append(struct text_buffer *text, const char *data, size_t n)
+{
+    char *at = text_buffer_reserve(text, n);
+    if (!at)
+        return false;
+    memcpy(at, data, n);
+    text->used += n;
+    return true;
+}
+
+void text_buffer_free(struct text_buffer *text)
+{
+    free(text->data);
+    *text = (struct text_buffer){0};
+}
