@@ -310,6 +310,13 @@ bool npy_parse_dict(const char *text, size_t length, struct npy_header *header, 
         }
     }
 
+    /* Only padding may follow: numpy itself rejects a header that is not one dict literal. */
+    skip_space(&s);
+    if (s.at < s.end) {
+        error_set(error, "header: unexpected text after the dict");
+        return false;
+    }
+
     const char *missing = !have_descr ? "descr" : !have_order ? "fortran_order" : !have_shape ? "shape" : NULL;
     if (missing) {
         error_set(error, "header: missing key '%s'", missing);
