@@ -10,6 +10,12 @@
 #define MESSAGE_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define MESSAGE_PRINTF(fmt, args)
+/* Rewrite the progress line in place ("\r", text, clear to the end of the line). */
+void message_progress(const char *where, const char *format, ...) MESSAGE_PRINTF(2, 3);
+
+/* Erase the progress line. */
+void message_progress_clear(void);
+
 #endif
 
 /* Report a failure. */
@@ -20,5 +26,11 @@ void message_warning(const char *where, const char *format, ...) MESSAGE_PRINTF(
 
 /* Report a verbose (-v) note. */
 void message_note(const char *where, const char *format, ...) MESSAGE_PRINTF(2, 3);
+
+/* Rewrite the progress line in place ("\r", text, clear to the end of the line). */
+void message_progress(const char *where, const char *format, ...) MESSAGE_PRINTF(2, 3);
+
+/* Erase the progress line. */
+void message_progress_clear(void);
 
 #endif

@@ -27,4 +27,33 @@ uint64_t keep_fraction_count(const struct keep_fraction *fraction, uint64_t rows
  */
 uint64_t selection_find_cut(double *scores, size_t n, uint64_t count, double *cut, uint64_t *ties_kept);
 
+/*
+ * Streaming selection of the score of a given rank over data too large to hold: each pass over
+ * every score counts, among the scores still in play, how many fall in each of 65,536 ranges of
+ * the score's 64-bit order-preserving key, 16 bits at a time. After at most four passes the
+ * range holds one value, the exact score of the rank. Memory is the counts: 512 KiB.
+ */
+struct rank_select {
+    uint64_t rank;              /* wanted: the rank-th highest score, from 1 */
+    int level;                  /* passes finished: 16 * level high bits of the key are fixed */
+    uint64_t prefix;            /* those bits */
+    uint64_t above;             /* scores above every key with that prefix */
+    uint64_t rows;              /* scores counted in the first pass, NaN included */
+    uint64_t nan_rows;
+    uint64_t counts[1 << 16];
+};
+
+void rank_select_init(struct rank_select *select);
+
+/* Count one score in the current pass. */
+void rank_select_add(struct rank_select *select, double score);
+
+/*
+ * Finish a pass for the rank-th highest score (1 <= rank <= the number of non-NaN scores). Returns
+ * true when the score is found: *cut is it, *above_cut counts the scores above it and *at_cut those
+ * equal to it. Returns false when another pass over the same scores is needed.
+ */
+bool rank_select_finish_pass(struct rank_select *select, uint64_t rank, double *cut, uint64_t *above_cut,
+                             uint64_t *at_cut);
+
 #endif

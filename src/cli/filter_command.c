@@ -14,6 +14,7 @@
 #include "levyscore/message.h"
 #include "levyscore/row_writer.h"
 #include "batch_scorer.h"
+#include "progress.h"
 #include "run.h"
 
 /* Which rows go out. */
@@ -73,6 +74,8 @@ static int collect_scores(const struct settings *settings, struct batch_scorer *
     uint64_t n = 0;
     int got;
     int status = EXIT_OK;
+    struct progress progress;
+    progress_start(&progress, settings, "pass 1 of 2: ");
 
     while (all && (got = reader_next(reader, &batch, &error)) > 0) {
         if (!batch_scorer_run(scorer, &batch, NULL)) {
@@ -96,7 +99,9 @@ static int collect_scores(const struct settings *settings, struct batch_scorer *
         }
         memcpy(all + n, scorer->scores, batch.rows * sizeof *all);
         n += batch.rows;
+        progress_update(&progress, reader, n);
     }
+    progress_end(&progress);
 
     if (!all) {
         message_error(reader_name(reader), "out of memory for the scores of %" PRIu64 " rows", n);
@@ -159,6 +164,7 @@ int filter_command(const struct settings *settings)
     int status = EXIT_OK;
     struct sink sink = {.print_index = settings->print_index};
     struct batch_scorer scorer = {0};
+    struct progress progress = {0};
     if (!batch_scorer_open(&scorer, settings)) {
         status = EXIT_FAILED;
         goto done;
@@ -187,6 +193,7 @@ int filter_command(const struct settings *settings)
     uint64_t rows = 0, written = 0;
     struct batch batch;
     int got;
+    progress_start(&progress, settings, settings->have_keep ? "pass 2 of 2: " : "");
     while ((got = reader_next(reader, &batch, &error)) > 0) {
         if (!batch_scorer_run(&scorer, &batch, NULL)) {
             status = EXIT_FAILED;
@@ -206,7 +213,9 @@ int filter_command(const struct settings *settings)
             written++;
         }
         rows += batch.rows;
+        progress_update(&progress, reader, rows);
     }
+    progress_end(&progress);
     if (got < 0) {
         status = run_input_error(reader, &error);
         goto done;
@@ -232,6 +241,7 @@ int filter_command(const struct settings *settings)
         report_summary(settings, reader, rows, written, &cut);
 
 done:
+    progress_end(&progress);
     row_writer_discard(sink.rows);
     output_discard(sink.out);
     batch_scorer_close(&scorer);

@@ -4,6 +4,7 @@
 #include "levyscore/message.h"
 #include "levyscore/score_writer.h"
 #include "batch_scorer.h"
+#include "progress.h"
 #include "run.h"
 
 int score_command(const struct settings *settings)
@@ -21,6 +22,7 @@ int score_command(const struct settings *settings)
 
     struct error error;
     struct batch_scorer scorer = {0};
+    struct progress progress = {0};
     struct row_watch watch;
     row_watch_init(&watch);
     struct score_writer *writer =
@@ -34,6 +36,7 @@ int score_command(const struct settings *settings)
         goto done;
     }
 
+    progress_start(&progress, settings, "");
     struct batch batch;
     int got;
     while ((got = reader_next(reader, &batch, &error)) > 0) {
@@ -49,7 +52,9 @@ int score_command(const struct settings *settings)
             status = run_output_error(out, &error);
             goto done;
         }
+        progress_update(&progress, reader, watch.rows);
     }
+    progress_end(&progress);
     if (got < 0) {
         status = run_input_error(reader, &error);
         goto done;
@@ -72,6 +77,7 @@ int score_command(const struct settings *settings)
         message_note(reader_name(reader), "scored %llu rows", (unsigned long long)watch.rows);
 
 done:
+    progress_end(&progress);
     score_writer_discard(writer);
     output_discard(out);
     batch_scorer_close(&scorer);

@@ -151,3 +151,67 @@ uint64_t selection_find_cut(double *scores, size_t n, uint64_t count, double *cu
     *ties_kept = count - above;
     return count;
 }
+
+/* Key whose unsigned order is the order of the doubles: flip every bit of a negative number and
+ * only the sign bit of a positive one. */
+static uint64_t order_key(double score)
+{
+    uint64_t bits;
+    memcpy(&bits, &score, sizeof bits);
+    return bits >> 63 ? ~bits : bits | (UINT64_C(1) << 63);
+}
+
+static double key_value(uint64_t key)
+{
+    uint64_t bits = key >> 63 ? key & ~(UINT64_C(1) << 63) : ~key;
+    double score;
+    memcpy(&score, &bits, sizeof score);
+    return score;
+}
+
+void rank_select_init(struct rank_select *select)
+{
+    memset(select, 0, sizeof *select);
+}
+
+void rank_select_add(struct rank_select *select, double score)
+{
+    if (select->level == 0)
+        select->rows++;
+    if (isnan(score)) {
+        if (select->level == 0)
+            select->nan_rows++;
+        return;
+    }
+
+    /* -0 and +0 compare equal, so they share a key. */
+    uint64_t key = order_key(score == 0 ? 0.0 : score);
+    int fixed_bits = 16 * select->level;
+    if (fixed_bits > 0 && key >> (64 - fixed_bits) != select->prefix >> (64 - fixed_bits))
+        return;
+    select->counts[(key >> (48 - fixed_bits)) & 0xFFFF]++;
+}
+
+bool rank_select_finish_pass(struct rank_select *select, uint64_t rank, double *cut, uint64_t *above_cut,
+                             uint64_t *at_cut)
+{
+    /* Walk the ranges from the highest scores down to the one holding the rank. */
+    uint64_t seen = select->above;
+    int bucket = 0xFFFF;
+    for (; bucket > 0 && seen + select->counts[bucket] < rank; bucket--)
+        seen += select->counts[bucket];
+
+    int shift = 48 - 16 * select->level;
+    select->prefix |= (uint64_t)bucket << shift;
+    select->above = seen;
+    uint64_t in_bucket = select->counts[bucket];
+    memset(select->counts, 0, sizeof select->counts);
+    select->level++;
+    if (select->level < 4)
+        return false;
+
+    *cut = key_value(select->prefix);
+    *above_cut = seen;
+    *at_cut = in_bucket;
+    return true;
+}

@@ -38,3 +38,20 @@ void message_note(const char *where, const char *format, ...)
     message_print("", where, format, args);
     va_end(args);
 }
+
+void message_progress(const char *where, const char *format, ...)
+{
+    char text[512];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(text, sizeof text, format, args);
+    va_end(args);
+    fprintf(stderr, "\rlevyscore: %s: %s\033[K", where, text);
+    fflush(stderr);
+}
+
+void message_progress_clear(void)
+{
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
