@@ -60,7 +60,10 @@ struct input *input_open(const char *path, bool spool, struct error *error)
     in->name = strdup(name);
     in->seekable = S_ISREG(info.st_mode) && lseek(fd, 0, SEEK_CUR) == 0;
     in->size = in->seekable ? (int64_t)info.st_size : -1;
+    /* A small file gets a buffer of its size, so opening many small files stays cheap. */
     in->capacity = INPUT_BLOCK;
+    if (in->seekable && (uint64_t)info.st_size < INPUT_BLOCK)
+        in->capacity = info.st_size < 4096 ? 4096 : (size_t)info.st_size + 1;
     in->buffer = malloc(in->capacity);
     in->spool_fd = -1;
     if (!in->name || !in->buffer) {
@@ -174,7 +177,7 @@ int64_t input_fill(struct input *in, size_t min, struct error *error)
             in->end -= in->start;
             in->start = 0;
         }
-        if (in->capacity - in->end < INPUT_BLOCK / 2 || in->capacity < min) {
+        if (in->end == in->capacity || in->capacity < min) {
             size_t capacity = in->capacity * 2;
             while (capacity < min)
                 capacity *= 2;

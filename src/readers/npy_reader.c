@@ -305,6 +305,8 @@ struct reader *npy_reader_open(struct input *in, const struct reader_options *op
     reader->item_size = dtype_size(h->dtype);
     reader->row_bytes = (size_t)h->width * reader->item_size;
     reader->batch_rows = reader_batch_rows(reader->row_bytes);
+    if (h->rows < reader->batch_rows)
+        reader->batch_rows = h->rows > 0 ? (size_t)h->rows : 1;
     reader->base.width = (size_t)h->width;
     reader->base.rows = (int64_t)h->rows;
     reader->base.layout.format = FORMAT_NPY;
