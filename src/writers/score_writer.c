@@ -28,14 +28,18 @@ static bool append_string(struct text_buffer *text, const char *string)
     return text_buffer_append(text, string, strlen(string));
 }
 
-/* JSON has no spelling for non-finite numbers, so JSON lines hold the strings "NaN", "Infinity" and
- * "-Infinity" there, which both Python's json module and jq read. */
+/*
+ * JSON has no spelling for non-finite numbers. An infinity is written 1e999 or -1e999: valid JSON
+ * that overflows to the infinity when read (Python's json, jq 1.6, JavaScript's JSON.parse). NaN
+ * is written NaN, as Python's json.dumps writes it; Python's json and jq read it back as NaN, but
+ * strict JSON parsers reject it.
+ */
 static bool append_number(struct text_buffer *text, enum score_format format, double value)
 {
     if (format == SCORE_JSONL && !isfinite(value)) {
         if (isnan(value))
-            return append_string(text, "\"NaN\"");
-        return append_string(text, value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            return append_string(text, "NaN");
+        return append_string(text, value > 0 ? "1e999" : "-1e999");
     }
     char *at = text_buffer_reserve(text, FORMAT_DOUBLE_MAX + 1);
     if (!at)
