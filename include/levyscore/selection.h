@@ -7,14 +7,16 @@
 
 /*
  * A fraction F written in decimal, 0 < F <= 1, kept exactly as digits / 10^exponent so that
- * ceil(F * N) can be taken without rounding F to a double first.
+ * ceil(F * N) can be taken without rounding F to a double first. F below 10^-20 is kept as
+ * 10^-38, which gives the same count for every N below 2^64.
  */
 struct keep_fraction {
     uint64_t digits;
     unsigned exponent;
 };
 
-/* Parse text such as "0.8", ".25", "1", "8e-1" or "80%". Returns false unless 0 < F <= 1. */
+/* Parse text such as "0.8", ".25", "1", "8e-1" or "80%". Returns false unless 0 < F <= 1, and for
+ * more than 19 significant digits, which a 64-bit integer cannot hold exactly. */
 bool keep_fraction_parse(const char *text, struct keep_fraction *fraction);
 
 /* ceil(F * rows), exactly. */

@@ -30,8 +30,12 @@ bool keep_fraction_parse(const char *text, struct keep_fraction *fraction)
                 exponent++;
             continue;
         }
-        if (significant == DIGITS_MAX)
+        if (significant == DIGITS_MAX) {
+            /* Zeros after the point past the last digit that fits leave the value as it is. */
+            if (*at == '0' && after_point)
+                continue;
             return false;
+        }
         digits = digits * 10 + (uint64_t)(*at - '0');
         significant++;
         if (after_point)
@@ -41,9 +45,16 @@ bool keep_fraction_parse(const char *text, struct keep_fraction *fraction)
         return false;
 
     if (*at == 'e' || *at == 'E') {
+        /* strtol would also skip spaces before the power. */
+        const char *power_digits = at + 1 + (at[1] == '+' || at[1] == '-');
+        if (!isdigit((unsigned char)*power_digits))
+            return false;
         char *end;
         long power = strtol(at + 1, &end, 10);
-        if (end == at + 1 || power < -40 || power > 40)
+        /* Any power below -100000 leaves F far under 10^-20, which counts as 10^-38 below. */
+        if (power < -100000)
+            power = -100000;
+        if (power > 100000)
             return false;
         exponent -= (int)power;
         at = end;
@@ -65,8 +76,12 @@ bool keep_fraction_parse(const char *text, struct keep_fraction *fraction)
         digits /= 10;
         exponent--;
     }
-    if (exponent > 38)
-        return false;
+    if (exponent > 38) {
+        /* Then F < 10^-20, and F * N < 1 for every N below 2^64, so the count is 1 for any rows
+         * at all. 10^-38 gives the same count and keeps 10^exponent within 128 bits. */
+        digits = 1;
+        exponent = 38;
+    }
 
     unsigned __int128 denominator = 1;
     for (int i = 0; i < exponent; i++)
