@@ -25,7 +25,7 @@ struct npy_reader {
     size_t batch_rows;
     uint64_t next_row;
     unsigned char *bytes;       /* batch rows as in the file */
-    unsigned char *swapped;     /* the same values in host byte order, for byte-swapped files */
+    unsigned char *values;      /* the values in host byte order and aligned, when the file's are not */
     size_t *byte_offsets;
     const unsigned char *mapping;   /* Fortran order: the whole file */
     size_t mapping_size;
@@ -155,10 +155,14 @@ static int npy_next(struct reader *base, struct batch *batch, struct error *erro
         }
     }
 
+    /* A header whose length is not a multiple of the item size leaves mapped values misaligned. */
     const unsigned char *values = bytes;
     if (h->byte_swapped) {
-        swap_bytes(reader->swapped, bytes, rows * h->width, reader->item_size);
-        values = reader->swapped;
+        swap_bytes(reader->values, bytes, rows * h->width, reader->item_size);
+        values = reader->values;
+    } else if ((uintptr_t)bytes % reader->item_size != 0) {
+        memcpy(reader->values, bytes, size);
+        values = reader->values;
     }
 
     *batch = (struct batch){
@@ -204,7 +208,7 @@ static void npy_destroy(struct reader *base)
         munmap((void *)reader->mapping, reader->mapping_size);
     unmap_window(reader);
     free(reader->bytes);
-    free(reader->swapped);
+    free(reader->values);
     free(reader->byte_offsets);
     free(reader);
 }
@@ -314,9 +318,10 @@ struct reader *npy_reader_open(struct input *in, const struct reader_options *op
 
     reader->bytes = malloc(reader->batch_rows * reader->row_bytes + 1);
     reader->byte_offsets = malloc((reader->batch_rows + 1) * sizeof *reader->byte_offsets);
-    if (h->byte_swapped)
-        reader->swapped = malloc(reader->batch_rows * reader->row_bytes + 1);
-    if (!reader->bytes || !reader->byte_offsets || (h->byte_swapped && !reader->swapped)) {
+    bool copy_values = h->byte_swapped || h->data_offset % reader->item_size != 0;
+    if (copy_values)
+        reader->values = malloc(reader->batch_rows * reader->row_bytes + 1);
+    if (!reader->bytes || !reader->byte_offsets || (copy_values && !reader->values)) {
         error_set(error, "out of memory");
         goto fail;
     }
