@@ -41,17 +41,24 @@ char csv_detect_delimiter(const char *line, size_t length)
     return memchr(line + begin, ' ', end - begin) ? ' ' : 0;
 }
 
-/* A field of a first line that only a header contains: text, or an empty first field. */
+/*
+ * A field of a first line that only a header contains: an empty first field, or text that does
+ * not start like a number. A mistyped number such as "3 " in quotes is then reported as one.
+ */
 static bool is_header_field(const struct csv_fields *line, size_t column)
 {
     const struct csv_field *field = &line->items[column];
     if (column == 0 && field->begin == field->end)
         return true;
-    return csv_field_is_text(field);
+    return csv_field_is_text(field) && !csv_field_starts_like_number(field);
 }
 
 bool csv_detect_header(const struct csv_fields *first, const struct csv_fields *second)
 {
+    bool first_has_numbers = false;
+    for (size_t c = 0; c < first->stored; c++)
+        if (csv_field_is_number(&first->items[c]))
+            first_has_numbers = true;
     bool second_has_numbers = false;
     for (size_t c = 0; second && c < second->stored; c++)
         if (csv_field_is_number(&second->items[c]))
@@ -60,10 +67,15 @@ bool csv_detect_header(const struct csv_fields *first, const struct csv_fields *
     for (size_t c = 0; c < first->stored; c++) {
         if (!is_header_field(first, c))
             continue;
-        if (!second_has_numbers)
-            return true;
-        if (c < second->stored && csv_field_is_number(&second->items[c]))
-            return true;
+        if (second_has_numbers) {
+            if (c < second->stored && csv_field_is_number(&second->items[c]))
+                return true;
+            continue;
+        }
+        /* A lone line of text and then numbers is an id and its vector. */
+        if (!second && c == 0 && first_has_numbers)
+            continue;
+        return true;
     }
     return false;
 }

@@ -18,10 +18,11 @@
 char csv_detect_delimiter(const char *line, size_t length);
 
 /*
- * Whether first is a header line. It is when one of its fields is text (neither a number nor a
- * number in a foreign convention such as 0,5), or when its first field is empty (the unnamed
+ * Whether first is a header line. It is when one of its fields is text that does not start like
+ * a number (so neither 0.5 nor 0,5 nor 1.#INF), or when its first field is empty (the unnamed
  * index column pandas writes). When second, the next line, has number fields, only text in
  * those columns counts: a column of ids that are text on every line is no sign of a header.
+ * Without a second line, text in the first field followed by numbers is an id, not a name.
  */
 bool csv_detect_header(const struct csv_fields *first, const struct csv_fields *second);
 

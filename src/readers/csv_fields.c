@@ -188,6 +188,16 @@ bool csv_field_is_foreign_number(const struct csv_field *field)
     return parse_double(text, text + length, &value);
 }
 
+bool csv_field_starts_like_number(const struct csv_field *field)
+{
+    const char *at = field->begin;
+    if (at < field->end && (*at == '+' || *at == '-'))
+        at++;
+    if (at < field->end && *at == '.')
+        at++;
+    return at < field->end && *at >= '0' && *at <= '9';
+}
+
 bool csv_field_is_text(const struct csv_field *field)
 {
     return field->begin < field->end && !csv_field_is_number(field) && !csv_field_is_foreign_number(field);

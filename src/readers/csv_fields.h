@@ -52,6 +52,9 @@ bool csv_field_is_number(const struct csv_field *field);
  */
 bool csv_field_is_foreign_number(const struct csv_field *field);
 
+/* True for a field that starts with a digit, or with a sign or point and a digit. */
+bool csv_field_starts_like_number(const struct csv_field *field);
+
 /* True for a non-empty field that is neither a number nor a foreign number: a name or an id. */
 bool csv_field_is_text(const struct csv_field *field);
 

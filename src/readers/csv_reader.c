@@ -156,7 +156,7 @@ static void report_bad_field(const struct csv_field *field, uint64_t line, size_
     if (csv_field_is_foreign_number(field))
         hint = memchr(field->begin, ',', length) ? " (the decimal point must be '.')"
                                                  : " (write infinity as inf or -inf, and NaN as nan)";
-    else if (first_row)
+    else if (first_row && !csv_field_starts_like_number(field))
         hint = " (--columns selects the embedding columns, --id-column the id)";
     error_set(error, "line %" PRIu64 ", field %zu: '%.*s%s' is not a number%s", line, column, (int)quoted_length,
               field->begin, quoted_length < length ? "..." : "", hint);
@@ -474,7 +474,7 @@ static bool read_layout(struct csv_reader *reader, const struct reader_options *
 
     const char *first_text = (const char *)input_data(in) + lines.first.start;
     if (memchr(first_text, '\r', lines.first.length)) {
-        error_set(error, "line %" PRIu64 " holds a carriage return before its end; lines must end in LF or CRLF",
+        error_set(error, "line %" PRIu64 " contains a carriage return before its end; lines must end in LF or CRLF",
                   lines.first.number);
         return false;
     }
