@@ -102,10 +102,16 @@ static bool append_json_string(struct text_buffer *text, const char *string)
     return ok && append_string(text, "\"");
 }
 
-/* A CSV field is quoted when it contains a comma, quote or line end, as RFC 4180 describes. */
+/*
+ * A CSV field is quoted when it contains a comma, quote or line end, as RFC 4180 describes, and
+ * when it starts or ends with a space or tab, which readers that trim fields (levyscore's own
+ * among them) would otherwise drop.
+ */
 static bool append_csv_field(struct text_buffer *text, const char *field)
 {
-    if (!strpbrk(field, ",\"\r\n"))
+    size_t length = strlen(field);
+    bool padded = length > 0 && (strchr(" \t", field[0]) || strchr(" \t", field[length - 1]));
+    if (!padded && !strpbrk(field, ",\"\r\n"))
         return append_string(text, field);
     bool ok = append_string(text, "\"");
     for (const char *c = field; ok && *c; c++)
