@@ -1,6 +1,8 @@
 /* levyscore: score embedding rows by the Chi log density of their norms. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "levyscore/message.h"
 #include "settings.h"
@@ -34,7 +36,7 @@ int main(int argc, char **argv)
 
     /* Help and version go through stdio; a failed write of them is still a failure. */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        message_error("<stdout>", "write failed");
+        message_error("<stdout>", "write failed: %s", strerror(errno));
         return EXIT_FAILED;
     }
     return status;
