@@ -106,7 +106,7 @@ static struct cli_result run_argv(const char *const *env, const char *stdin_data
         for (const char *const *item = env; item && *item; item++)
             putenv((char *)*item);
         setenv("LEVYSCORE", LEVYSCORE_BIN, 1);
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
 
@@ -131,13 +131,25 @@ static struct cli_result run_argv(const char *const *env, const char *stdin_data
     return result;
 }
 
+/*
+ * With LEVYSCORE_TEST_WRAPPER set (such as "valgrind --error-exitcode=99 -q"), the binary runs
+ * under that command, split at spaces; shell commands run the binary as they are.
+ */
 struct cli_result cli_run_env(const char *const *env, const char *stdin_data, size_t stdin_size,
                               const char *const *args)
 {
-    const char *argv[64] = {LEVYSCORE_BIN};
-    size_t n = 1;
-    for (; args[n - 1] && n < 63; n++)
-        argv[n] = args[n - 1];
+    const char *argv[96];
+    size_t n = 0;
+    char wrapper[1024] = "";
+    const char *wrapper_setting = getenv("LEVYSCORE_TEST_WRAPPER");
+    if (wrapper_setting)
+        snprintf(wrapper, sizeof wrapper, "%s", wrapper_setting);
+    for (char *word = strtok(wrapper, " "); word && n < 32; word = strtok(NULL, " "))
+        argv[n++] = word;
+
+    argv[n++] = LEVYSCORE_BIN;
+    for (size_t i = 0; args[i] && n < 95; i++)
+        argv[n++] = args[i];
     argv[n] = NULL;
     return run_argv(env, stdin_data, stdin_size, argv);
 }
