@@ -180,8 +180,8 @@ static bool scan_token(struct jsonl_line *line, size_t start, size_t end, struct
     return true;
 }
 
-/* First pass over line->text: record and blank the numbers, and bound the nesting. Strings are
- * skipped; a malformed one is left for cJSON to report. */
+/* First pass over line->text: record and blank the numbers, bound the nesting, and name a line
+ * cut short. Other syntax errors are left for cJSON to report. */
 static bool scan_line(struct jsonl_line *line, size_t length, struct error *error)
 {
     const char *text = line->text;
@@ -190,9 +190,15 @@ static bool scan_line(struct jsonl_line *line, size_t length, struct error *erro
     while (i < length) {
         char c = text[i];
         if (c == '"') {
+            size_t start = i;
             for (i++; i < length && text[i] != '"'; i++)
                 if (text[i] == '\\')
                     i++;
+            if (i >= length) {
+                error_set(error, "line %" PRIu64 ", column %zu: the string starting here is not closed",
+                          line->line_number, start + 1);
+                return false;
+            }
             i++;
         } else if (c == '[' || c == '{') {
             if (++depth > JSONL_NESTING_MAX) {
@@ -214,6 +220,11 @@ static bool scan_line(struct jsonl_line *line, size_t length, struct error *erro
         } else {
             i++;
         }
+    }
+    if (depth > 0) {
+        error_set(error, "line %" PRIu64 ", column %zu: the line ends inside an array or object", line->line_number,
+                  length + 1);
+        return false;
     }
     return true;
 }

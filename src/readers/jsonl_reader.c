@@ -47,6 +47,10 @@ struct jsonl_reader {
     const char *row_id;
     size_t row_id_size;
 
+    /* An error met after some rows of a batch, returned by the next call. */
+    bool failed;
+    struct error error;
+
     /* Batch storage. */
     size_t batch_rows;
     uint64_t next_row;
@@ -311,13 +315,22 @@ static int jsonl_next(struct reader *base, struct batch *batch, struct error *er
     reader->bytes.used = 0;
     reader->id_text.used = 0;
 
+    if (reader->failed) {
+        *error = reader->error;
+        return -1;
+    }
+
     size_t rows = 0;
     while (rows < reader->batch_rows) {
         if (!reader->line_parsed) {
-            int got = read_row(reader, error);
-            if (got < 0)
+            int got = read_row(reader, &reader->error);
+            if (got < 0 && rows == 0) {
+                *error = reader->error;
                 return -1;
-            if (got == 0)
+            }
+            /* The rows before a bad line go out first; the next call reports it. */
+            reader->failed = got < 0;
+            if (got <= 0)
                 break;
         }
         if (!append_row(reader, rows, error))
@@ -367,6 +380,7 @@ static bool jsonl_rewind(struct reader *base, struct error *error)
     reader->next_row = 0;
     reader->line_number = 0;
     reader->line_parsed = false;
+    reader->failed = false;
     return input_rewind(base->in, error) && skip_bom(reader, error);
 }
 

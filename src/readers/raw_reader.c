@@ -101,6 +101,7 @@ static int raw_next(struct reader *base, struct batch *batch, struct error *erro
     if (rows == 0)
         return 0;
 
+    /* NOTE: the swap runs only on big-endian hosts, and the tests run on little-endian ones. */
     const unsigned char *values = reader->bytes;
     if (reader->swapped) {
         swap_bytes(reader->swapped, reader->bytes, rows * base->width, reader->item_size);
