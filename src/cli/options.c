@@ -13,6 +13,9 @@
 #include "levyscore/message.h"
 #include "settings.h"
 
+/* The --dim message quotes the limit as text. */
+_Static_assert(ROW_WIDTH_MAX == 4194304, "update the --dim usage message");
+
 /* Most worker threads --threads accepts. */
 #define THREADS_MAX 256
 
@@ -266,7 +269,7 @@ static int apply_option(struct settings *settings, int option, const char *name,
         break;
     case OPT_DIM:
         if (!parse_unsigned(value, ROW_WIDTH_MAX, &number) || number == 0)
-            return usage_error(settings, "option --%s: '%s' is not a whole number from 1 to 16777216", name, value);
+            return usage_error(settings, "option --%s: '%s' is not a whole number from 1 to 4194304", name, value);
         settings->reader.raw_width = (size_t)number;
         break;
     case OPT_DTYPE:
