@@ -459,7 +459,7 @@ Test(cli_output, help_says_which_way_scores_point)
 
 Test(cli_output, version)
 {
-    static const char *const runs[][2] = {{"--version"}, {"score", "--version"}};
+    static const char *const runs[][3] = {{"--version"}, {"score", "--version"}};
     for (size_t i = 0; i < 2; i++) {
         struct cli_result r = cli_run_env(NULL, NULL, 0, runs[i]);
         cr_expect_eq(r.status, 0, "%s: status %d", runs[i][0], r.status);
