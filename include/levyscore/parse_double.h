@@ -7,8 +7,11 @@
  * Parse all of [begin, end) as one number and store it in *value, correctly rounded as strtod
  * rounds in the C locale, whatever the environment's locale: an optional sign, decimal digits with
  * an optional '.', an optional exponent, or nan, inf, infinity in any case (nan(...) included).
- * Hexadecimal floats, spaces, and any trailing character are rejected. Returns false when the text
- * is not entirely a number; *value is then unchanged.
+ * Out-of-range numbers become +-inf or +-0 as with strtod, and errno is left unchanged. The
+ * payload of nan(...) is not decoded: the result is the default quiet NaN with the text's sign.
+ * Hexadecimal floats, spaces, and any trailing character are rejected. The text need not be
+ * NUL-terminated; no byte at or after end is read. Returns false when the text is not entirely
+ * a number; *value is then unchanged.
  */
 bool parse_double(const char *begin, const char *end, double *value);
 
