@@ -453,3 +453,21 @@ Test(cli_filter, print_index_quiet_and_text)
     cr_expect_str_empty(r.err, "stderr '%s'", r.err);
     cli_result_free(&r);
 }
+
+Test(cli_filter, keep_on_redirected_stdin)
+{
+    /* stdin redirected from a file can be read twice without spooling. */
+    const char *path = data_path("filter/hundred_f4.npy");
+    struct cli_result from_file = cli_run(NULL, 0, "filter", "--keep", "0.07", path);
+    char command[4600];
+    snprintf(command, sizeof command, "\"$LEVYSCORE\" filter --keep 0.07 < '%s'", path);
+    struct cli_result redirected = cli_run_shell(command);
+
+    cr_expect_eq(redirected.status, 0, "status %d: %s", redirected.status, redirected.err);
+    cr_expect(redirected.out_size == from_file.out_size &&
+                  memcmp(redirected.out, from_file.out, from_file.out_size) == 0,
+              "output from a redirected stdin differs from the file's (%zu and %zu bytes)", redirected.out_size,
+              from_file.out_size);
+    cli_result_free(&from_file);
+    cli_result_free(&redirected);
+}

@@ -611,3 +611,15 @@ Test(cli_cases, chi_dof1_zero)
     cr_expect_null(strstr(r.out, "\t-0\t"), "a norm prints as -0: %s", r.out);
     cli_result_free(&r);
 }
+
+Test(cli_npy, fortran_order_on_redirected_stdin)
+{
+    /* A regular file on stdin can be read at any offset, so Fortran order works there. */
+    char command[4600];
+    snprintf(command, sizeof command, "\"$LEVYSCORE\" score < '%s'", data_path("npy/fortran_2d.npy"));
+    struct cli_result r = cli_run_shell(command);
+    char why[512];
+    cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+    cr_expect(scores_match(r.out, data_path("npy/fortran_2d.expected.tsv"), 3, 1, why, sizeof why), "%s", why);
+    cli_result_free(&r);
+}
