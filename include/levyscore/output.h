@@ -11,6 +11,8 @@
  * A buffered output to stdout or to a file. A file is written as a temporary file in the same
  * folder and renamed over the target by output_commit, so the target is either untouched or
  * complete; output_discard, a failure, SIGINT, SIGTERM or SIGHUP remove the temporary file.
+ * A target that exists and is not a regular file, such as /dev/null or a FIFO, is written in
+ * place, because a rename would replace it.
  * Every write error is kept and returned, including the final flush and close. When the reader
  * of a pipe goes away (EPIPE), the process ends as SIGPIPE would end it, without a message.
  */

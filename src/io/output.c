@@ -21,6 +21,7 @@ struct output {
     bool failed;
     bool seekable;
     bool terminal;
+    bool in_place;          /* path is a device or FIFO, written directly */
 };
 
 /* The temporary file a signal handler must remove; one output file exists at a time. */
@@ -101,6 +102,23 @@ static bool open_temp_beside(struct output *out, const char *path, struct error 
     return true;
 }
 
+/* Open a target that is not a regular file, such as /dev/null or a FIFO, for writing in place,
+ * because renaming a file over it would replace the device node or the FIFO. */
+static bool open_in_place(struct output *out, const char *path, const struct stat *target, struct error *error)
+{
+    if (S_ISDIR(target->st_mode)) {
+        error_set(error, "is a directory");
+        return false;
+    }
+    out->fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (out->fd < 0) {
+        error_set_errno(error, errno, "cannot open for writing");
+        return false;
+    }
+    out->in_place = true;
+    return true;
+}
+
 struct output *output_open(const char *path, struct error *error)
 {
     struct output *out = calloc(1, sizeof *out);
@@ -115,9 +133,17 @@ struct output *output_open(const char *path, struct error *error)
         out->fd = STDOUT_FILENO;
     } else {
         out->path = strdup(path);
-        if (!out->path || !open_temp_beside(out, path, error)) {
-            if (!out->path)
-                error_set(error, "out of memory");
+        struct stat target;
+        bool opened;
+        if (!out->path) {
+            error_set(error, "out of memory");
+            opened = false;
+        } else if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
+            opened = open_in_place(out, path, &target, error);
+        } else {
+            opened = open_temp_beside(out, path, error);
+        }
+        if (!opened) {
             output_discard(out);
             return NULL;
         }
@@ -233,6 +259,14 @@ bool output_commit(struct output *out, struct error *error)
     }
 
     if (!out->path) {
+        release(out);
+        return ok;
+    }
+    if (out->in_place) {
+        if (close(out->fd) != 0 && ok) {
+            error_set_errno(error, errno, "write failed");
+            ok = false;
+        }
         release(out);
         return ok;
     }
