@@ -388,7 +388,7 @@ Test(cli_filter, verbose_summary_line)
     for (size_t i = 0; i < c->kept; i++)
         cut = fmin(cut, scores[c->indices[i]]);
 
-    struct cli_result r = cli_run(NULL, 0, "filter", "--keep", c->value, "-v", "-o", "/dev/null", path);
+    struct cli_result r = cli_run(NULL, 0, "filter", "--keep", c->value, "-v", "--print-index", path);
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "levyscore: %s: read 100 rows, kept %zu, cut score ", path, c->kept);
     cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);

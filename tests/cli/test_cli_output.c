@@ -260,6 +260,74 @@ Test(cli_output, terminated_run_leaves_no_files)
     scratch_remove(folder);
 }
 
+Test(cli_output, device_target_written_in_place)
+{
+    /* A symbolic link to /dev/null stands in for the device itself: renaming a temporary file
+     * over it would replace the link, where a rename over /dev/null would replace the device. */
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", scratch_folder());
+    char device[4200];
+    snprintf(device, sizeof device, "%s/null", folder);
+    cr_assert_eq(symlink("/dev/null", device), 0, "cannot link to /dev/null");
+
+    struct cli_result r = cli_run(NULL, 0, "score", "-o", device, data_path("npy/width384_f4.npy"));
+    cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+    struct stat info;
+    cr_assert_eq(lstat(device, &info), 0, "the link to /dev/null is gone");
+    cr_expect(S_ISLNK(info.st_mode), "-o replaced the link to /dev/null with a file");
+    cr_expect_str_eq(folder_listing(folder), "null", "folder contains '%s'", folder_listing(folder));
+    cli_result_free(&r);
+    scratch_remove(folder);
+}
+
+Test(cli_output, fifo_target_written_in_place)
+{
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", scratch_folder());
+    const char *input = data_path("npy/width384_f4.npy");
+    char command[9000];
+    snprintf(command, sizeof command,
+             "cd '%s' || exit 1; mkfifo scores; timeout 10 cat scores > got & \"$LEVYSCORE\" score --to npy -o scores '%s'; "
+             "status=$?; wait; exit $status",
+             folder, input);
+
+    struct cli_result r = cli_run_shell(command);
+    struct cli_result direct = cli_run(NULL, 0, "score", "--to", "npy", input);
+    cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/got", folder);
+    size_t size;
+    char *got = read_file(path, &size);
+    cr_assert_not_null(got, "nothing read from the FIFO");
+    cr_expect(size == direct.out_size && memcmp(got, direct.out, size) == 0,
+              "the FIFO carried %zu bytes, stdout gets %zu", size, direct.out_size);
+    snprintf(path, sizeof path, "%s/scores", folder);
+    struct stat info;
+    cr_assert_eq(lstat(path, &info), 0, "the FIFO is gone");
+    cr_expect(S_ISFIFO(info.st_mode), "-o replaced the FIFO with a file");
+    cr_expect_str_eq(folder_listing(folder), "got scores", "folder contains '%s'", folder_listing(folder));
+    free(got);
+    cli_result_free(&r);
+    cli_result_free(&direct);
+    scratch_remove(folder);
+}
+
+Test(cli_output, folder_target_rejected_before_writing)
+{
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", scratch_folder());
+    char target[4200];
+    snprintf(target, sizeof target, "%s/out", folder);
+    cr_assert_eq(mkdir(target, 0755), 0, "cannot create %s", target);
+
+    struct cli_result r = cli_run(NULL, 0, "score", "-o", target, data_path("npy/width384_f4.npy"));
+    cr_expect_eq(r.status, 1, "status %d, expected 1", r.status);
+    cr_expect(strstr(r.err, "is a directory") != NULL, "stderr '%s' does not say the target is a folder", r.err);
+    cr_expect_str_eq(folder_listing(folder), "out", "folder contains '%s'", folder_listing(folder));
+    cli_result_free(&r);
+    scratch_remove(folder);
+}
+
 /* --- Write errors --- */
 
 Test(cli_output, full_device_on_stdout)
