@@ -109,6 +109,8 @@ static bool split_quoted(struct csv_fields *fields, const char *line, size_t len
         if (at < end && *at == '"') {
             at++;
             begin = out;
+            /* TODO: RFC 4180 allows line breaks inside quotes; such a field is rejected here, because
+             * the reader takes every '\n' as a row end. */
             if (!copy_quoted(&at, end, &out)) {
                 error_set(error, "line %" PRIu64 ", field %zu: the quoted field has no closing quote before the line "
                                  "end (a quoted field cannot span lines)", line_number, number);
