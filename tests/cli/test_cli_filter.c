@@ -171,7 +171,11 @@ Test(cli_filter, keep_indices_match_numpy)
         struct cli_result r = cli_run(NULL, 0, "filter", "--keep", c->value, "--print-index", data_path(c->input));
         cr_expect_eq(r.status, 0, "%s: status %d: %s", what, r.status, r.err);
         expect_indices(what, r.out, c->indices, c->kept);
+        struct cli_result single = cli_run(NULL, 0, "filter", "--keep", c->value, "--print-index", "--threads", "1",
+                                           data_path(c->input));
+        cr_expect_str_eq(single.out, r.out, "%s: --threads 1 keeps other rows", what);
         cli_result_free(&r);
+        cli_result_free(&single);
     }
     free_cases(cases, count);
 }

@@ -623,3 +623,24 @@ Test(cli_npy, fortran_order_on_redirected_stdin)
     cr_expect(scores_match(r.out, data_path("npy/fortran_2d.expected.tsv"), 3, 1, why, sizeof why), "%s", why);
     cli_result_free(&r);
 }
+
+Test(cli_npy, output_independent_of_thread_count)
+{
+    static const char *const files[] = {"cases/sigpipe-head/many_rows.npy", "npy/width4096_f4.npy", "npy/le_f2.npy"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        const char *path = data_path(files[i]);
+        struct cli_result one = cli_run(NULL, 0, "score", "--threads", "1", path);
+        struct cli_result three = cli_run(NULL, 0, "score", "--threads", "3", path);
+        struct cli_result npy_one = cli_run(NULL, 0, "score", "--to", "npy", "--threads", "1", path);
+        struct cli_result npy_three = cli_run(NULL, 0, "score", "--to", "npy", "--threads", "3", path);
+
+        cr_expect_eq(one.status, 0, "%s --threads 1: status %d", files[i], one.status);
+        cr_expect_str_eq(three.out, one.out, "%s: TSV differs between 1 and 3 threads", files[i]);
+        cr_expect(npy_one.out_size == npy_three.out_size && memcmp(npy_one.out, npy_three.out, npy_one.out_size) == 0,
+                  "%s: .npy output differs between 1 and 3 threads", files[i]);
+        cli_result_free(&one);
+        cli_result_free(&three);
+        cli_result_free(&npy_one);
+        cli_result_free(&npy_three);
+    }
+}
