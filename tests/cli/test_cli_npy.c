@@ -644,3 +644,52 @@ Test(cli_npy, output_independent_of_thread_count)
         cli_result_free(&npy_three);
     }
 }
+
+/* Write a version 2.0 .npy with the given dict, padded to header_len bytes, and data_size zero
+ * bytes of data. */
+static void write_npy_v2(const char *path, const char *dict, size_t header_len, size_t data_size)
+{
+    size_t size = 12 + header_len + data_size;
+    unsigned char *bytes = calloc(1, size);
+    cr_assert_not_null(bytes);
+    memcpy(bytes, "\x93NUMPY\x02\x00", 8);
+    for (int i = 0; i < 4; i++)
+        bytes[8 + i] = (unsigned char)(header_len >> (8 * i));
+    memset(bytes + 12, ' ', header_len);
+    memcpy(bytes + 12, dict, strlen(dict));
+    bytes[12 + header_len - 1] = '\n';
+    cr_assert(write_file(path, bytes, size), "cannot write %s", path);
+    free(bytes);
+}
+
+Test(cli_npy, limits_rejected)
+{
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", scratch_folder());
+    struct {
+        const char *name;
+        const char *dict;
+        size_t header_len;
+        size_t data_size;
+        const char *words[3];
+    } cases[] = {
+        {"wide.npy", "{'descr': '<f2', 'fortran_order': False, 'shape': (1, 16777217), }", 116, 0,
+         {"row width 16777217", "maximum"}},
+        {"no_width.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 0), }", 116, 0,
+         {"last dimension of the shape is 0"}},
+        {"long_header.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", (2u << 20) + 4, 8,
+         {"header length 2097156", "maximum of 1048576"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", folder, cases[i].name);
+        write_npy_v2(path, cases[i].dict, cases[i].header_len, cases[i].data_size);
+
+        struct cli_result r = cli_run(NULL, 0, "score", path);
+        cr_expect_eq(r.status, 1, "%s: status %d, expected 1", cases[i].name, r.status);
+        cr_expect_str_empty(r.out, "%s: stdout not empty", cases[i].name);
+        expect_one_error(&r, cases[i].name, path, cases[i].words);
+        cli_result_free(&r);
+    }
+    scratch_remove(folder);
+}
