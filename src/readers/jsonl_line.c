@@ -16,7 +16,7 @@
 #define QUOTE_MAX 40
 
 struct jsonl_line {
-    char *text;                 /* the line with every number replaced by 0, for cJSON */
+    char *text;                 /* the line for cJSON: numbers made 0, arrays of numbers blanked */
     size_t capacity;
     const char *original;       /* the line as given to the last parse, for number ids */
     uint64_t line_number;
@@ -28,6 +28,31 @@ struct jsonl_line {
     uint32_t *lengths;
     size_t count;
     size_t table_capacity;
+
+    /* Arrays of numbers that cJSON reads as empty, in document order. */
+    struct collapsed_array *collapsed;
+    size_t collapsed_count;
+    size_t collapsed_capacity;
+};
+
+/*
+ * An array whose elements are all numbers is blanked to "[  ...  ]" before cJSON parses the
+ * line, which spares cJSON a node per value. The array is the ordinal-th '[' of the line, and
+ * its values are count entries of the number table from first.
+ */
+struct collapsed_array {
+    size_t ordinal;
+    size_t first;
+    size_t count;
+};
+
+/* The innermost open array while its elements so far are numbers with commas between them. */
+struct candidate {
+    bool open;
+    bool expect_value;          /* after '[' or ',' */
+    size_t start;               /* offset of the '[' */
+    size_t ordinal;
+    size_t first;
 };
 
 struct jsonl_line *jsonl_line_create(void)
@@ -44,6 +69,7 @@ void jsonl_line_destroy(struct jsonl_line *line)
     free(line->values);
     free(line->offsets);
     free(line->lengths);
+    free(line->collapsed);
     free(line);
 }
 
@@ -112,10 +138,22 @@ static bool is_json_number(const char *s, size_t n)
     return i == n;
 }
 
+/* Characters of bare tokens (numbers and literals) as bit sets: '+', '-', '.' and digits below
+ * 64, letters from 64 to 127. The scan spends most of its time here. */
+static const uint64_t TOKEN_CHARS_LOW = 0x03ff680000000000u;
+static const uint64_t TOKEN_CHARS_HIGH = 0x07fffffe07fffffeu;
+
 static bool is_token_char(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '+' ||
-           c == '-';
+    unsigned char u = (unsigned char)c;
+    if (u < 64)
+        return (TOKEN_CHARS_LOW >> u) & 1;
+    return u < 128 && ((TOKEN_CHARS_HIGH >> (u - 64)) & 1);
+}
+
+static bool is_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static bool add_number(struct jsonl_line *line, double value, size_t offset, size_t length, struct error *error)
@@ -150,12 +188,14 @@ static bool add_number(struct jsonl_line *line, double value, size_t offset, siz
 
 /*
  * Read the bare token text[start..end) outside strings: a number, Python's NaN, Infinity or
- * -Infinity, or a literal cJSON reads (true, false, null). Numbers are recorded and blanked.
+ * -Infinity, or a literal cJSON reads (true, false, null). Numbers are recorded, and *is_number
+ * is set for them.
  */
-static bool scan_token(struct jsonl_line *line, size_t start, size_t end, struct error *error)
+static bool scan_token(struct jsonl_line *line, size_t start, size_t end, bool *is_number, struct error *error)
 {
     char *token = line->text + start;
     size_t length = end - start;
+    *is_number = false;
     if ((length == 4 && memcmp(token, "true", 4) == 0) || (length == 5 && memcmp(token, "false", 5) == 0) ||
         (length == 4 && memcmp(token, "null", 4) == 0))
         return true;
@@ -175,20 +215,78 @@ static bool scan_token(struct jsonl_line *line, size_t start, size_t end, struct
 
     if (!add_number(line, value, start, length, error))
         return false;
-    token[0] = '0';
-    memset(token + 1, ' ', length - 1);
+    *is_number = true;
     return true;
 }
 
-/* First pass over line->text: record and blank the numbers, bound the nesting, and name a line
- * cut short. Other syntax errors are left for cJSON to report. */
+/* Replace each number outside the collapsed arrays by 0, padded with spaces; collapsed arrays
+ * are blank already. */
+static void blank_numbers(struct jsonl_line *line)
+{
+    size_t next_collapsed = 0;
+    for (size_t i = 0; i < line->count; i++) {
+        if (next_collapsed < line->collapsed_count && line->collapsed[next_collapsed].first == i) {
+            i += line->collapsed[next_collapsed].count - 1;
+            next_collapsed++;
+            continue;
+        }
+        char *token = line->text + line->offsets[i];
+        token[0] = '0';
+        memset(token + 1, ' ', line->lengths[i] - 1);
+    }
+}
+
+/* Blank the candidate, closed at text[end], when it contains one or more numbers and no syntax
+ * error. cJSON then reads it as an empty array. */
+static bool close_candidate(struct jsonl_line *line, const struct candidate *candidate, size_t end,
+                            struct error *error)
+{
+    size_t count = line->count - candidate->first;
+    if (count == 0 || candidate->expect_value)
+        return true;
+
+    if (line->collapsed_count == line->collapsed_capacity) {
+        size_t capacity = line->collapsed_capacity ? 2 * line->collapsed_capacity : 16;
+        struct collapsed_array *grown = realloc(line->collapsed, capacity * sizeof *grown);
+        if (!grown) {
+            error_set(error, "line %" PRIu64 ": out of memory", line->line_number);
+            return false;
+        }
+        line->collapsed = grown;
+        line->collapsed_capacity = capacity;
+    }
+    line->collapsed[line->collapsed_count++] =
+        (struct collapsed_array){.ordinal = candidate->ordinal, .first = candidate->first, .count = count};
+    memset(line->text + candidate->start + 1, ' ', end - candidate->start - 1);
+    return true;
+}
+
+/*
+ * First pass over line->text: record and blank the numbers, collapse the arrays of numbers,
+ * bound the nesting, and name a line cut short. Other syntax errors are left for cJSON.
+ */
 static bool scan_line(struct jsonl_line *line, size_t length, struct error *error)
 {
     const char *text = line->text;
     size_t depth = 0;
+    size_t arrays = 0;
+    struct candidate candidate = {.open = false};
     size_t i = 0;
     while (i < length) {
         char c = text[i];
+        if (is_token_char(c)) {
+            size_t start = i;
+            while (i < length && is_token_char(text[i]))
+                i++;
+            bool is_number;
+            if (!scan_token(line, start, i, &is_number, error))
+                return false;
+            if (candidate.open && (!is_number || !candidate.expect_value))
+                candidate.open = false;
+            candidate.expect_value = false;
+            continue;
+        }
+
         if (c == '"') {
             size_t start = i;
             for (i++; i < length && text[i] != '"'; i++)
@@ -199,33 +297,39 @@ static bool scan_line(struct jsonl_line *line, size_t length, struct error *erro
                           line->line_number, start + 1);
                 return false;
             }
-            i++;
+            candidate.open = false;
         } else if (c == '[' || c == '{') {
             if (++depth > JSONL_NESTING_MAX) {
                 error_set(error, "line %" PRIu64 ", column %zu: arrays and objects nested more than %d deep",
                           line->line_number, i + 1, JSONL_NESTING_MAX);
                 return false;
             }
-            i++;
+            if (c == '[')
+                candidate = (struct candidate){
+                    .open = true, .expect_value = true, .start = i, .ordinal = arrays++, .first = line->count};
+            else
+                candidate.open = false;
         } else if (c == ']' || c == '}') {
             if (depth > 0)
                 depth--;
-            i++;
-        } else if (is_token_char(c)) {
-            size_t start = i;
-            while (i < length && is_token_char(text[i]))
-                i++;
-            if (!scan_token(line, start, i, error))
+            if (candidate.open && c == ']' && !close_candidate(line, &candidate, i, error))
                 return false;
-        } else {
-            i++;
+            candidate.open = false;
+        } else if (c == ',') {
+            if (candidate.expect_value)
+                candidate.open = false;
+            candidate.expect_value = true;
+        } else if (!is_json_space(c)) {
+            candidate.open = false;
         }
+        i++;
     }
     if (depth > 0) {
         error_set(error, "line %" PRIu64 ", column %zu: the line ends inside an array or object", line->line_number,
                   length + 1);
         return false;
     }
+    blank_numbers(line);
     return true;
 }
 
@@ -245,17 +349,13 @@ static bool copy_text(struct jsonl_line *line, const char *text, size_t length, 
     return true;
 }
 
-static bool is_json_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 bool jsonl_line_parse(struct jsonl_line *line, const char *text, size_t length, uint64_t line_number,
                       struct error *error)
 {
     cJSON_Delete(line->root);
     line->root = NULL;
     line->count = 0;
+    line->collapsed_count = 0;
     line->original = text;
     line->line_number = line_number;
     if (!copy_text(line, text, length, error) || !scan_line(line, length, error))
@@ -278,31 +378,61 @@ bool jsonl_line_parse(struct jsonl_line *line, const char *text, size_t length, 
     return true;
 }
 
-/* Count the numbers before target in document order, walking the list that starts at node. */
-static bool count_numbers_before(const cJSON *node, const cJSON *target, size_t *count)
+/* Position in a document-order walk of the tree: numbers and arrays passed, and the next
+ * collapsed array to meet. */
+struct walk {
+    size_t numbers;
+    size_t arrays;
+    size_t next_collapsed;
+};
+
+/* The collapsed array that the array node at the walk's position is, or NULL. */
+static const struct collapsed_array *collapsed_here(const struct jsonl_line *line, const struct walk *walk)
+{
+    if (walk->next_collapsed < line->collapsed_count && line->collapsed[walk->next_collapsed].ordinal == walk->arrays)
+        return &line->collapsed[walk->next_collapsed];
+    return NULL;
+}
+
+/* Walk the list that starts at node up to target, counting what comes before it. */
+static bool walk_to(const struct jsonl_line *line, const cJSON *node, const cJSON *target, struct walk *walk)
 {
     for (; node; node = node->next) {
         if (node == target)
             return true;
-        if (cJSON_IsNumber(node))
-            (*count)++;
-        else if (node->child && count_numbers_before(node->child, target, count))
+        if (cJSON_IsNumber(node)) {
+            walk->numbers++;
+            continue;
+        }
+        if (cJSON_IsArray(node)) {
+            const struct collapsed_array *collapsed = collapsed_here(line, walk);
+            walk->arrays++;
+            if (collapsed) {
+                walk->numbers += collapsed->count;
+                walk->next_collapsed++;
+                continue;
+            }
+        }
+        if (node->child && walk_to(line, node->child, target, walk))
             return true;
     }
     return false;
 }
 
-/* Index in the number table of the number node, or of the first number at or after node. */
-static size_t number_index(const struct jsonl_line *line, const cJSON *node)
-{
-    size_t count = 0;
-    count_numbers_before(line->root, node, &count);
-    return count;
-}
-
 bool jsonl_line_vector(const struct jsonl_line *line, const cJSON *vector, const char *name, const double **values,
                        size_t *count, struct error *error)
 {
+    struct walk walk = {0};
+    walk_to(line, line->root, vector, &walk);
+    const struct collapsed_array *collapsed = collapsed_here(line, &walk);
+    if (collapsed) {
+        *values = line->values + collapsed->first;
+        *count = collapsed->count;
+        return true;
+    }
+
+    /* An array left to cJSON: empty, holding other values, or spaced with bytes other than
+     * JSON whitespace, which cJSON also skips. */
     size_t n = 0;
     for (const cJSON *item = vector->child; item; item = item->next, n++) {
         if (!cJSON_IsNumber(item)) {
@@ -313,7 +443,9 @@ bool jsonl_line_vector(const struct jsonl_line *line, const cJSON *vector, const
     }
 
     /* All elements are numbers, so they are consecutive entries of the table. */
-    *values = n > 0 ? line->values + number_index(line, vector->child) : line->values;
+    walk = (struct walk){0};
+    walk_to(line, line->root, vector->child, &walk);
+    *values = line->values + walk.numbers;
     *count = n;
     return true;
 }
@@ -327,9 +459,10 @@ bool jsonl_line_id(const struct jsonl_line *line, const cJSON *node, const char 
         return true;
     }
     if (cJSON_IsNumber(node)) {
-        size_t index = number_index(line, node);
-        *text = line->original + line->offsets[index];
-        *size = line->lengths[index];
+        struct walk walk = {0};
+        walk_to(line, line->root, node, &walk);
+        *text = line->original + line->offsets[walk.numbers];
+        *size = line->lengths[walk.numbers];
         return true;
     }
     error_set(error, "line %" PRIu64 ": id field '%s' is %s; ids must be strings or numbers", line->line_number, name,

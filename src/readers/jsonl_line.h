@@ -4,9 +4,9 @@
 /*
  * Parsing of one JSON lines record for the JSON lines reader. cJSON builds the tree, but it
  * neither reads Python's NaN, Infinity and -Infinity nor keeps the text of a number, so a first
- * pass over the line reads every number itself, correctly rounded, and hands cJSON a copy in
- * which each number is replaced by 0. The numbers of an array of numbers are consecutive in that
- * pass, so a vector's values are one run of the number table.
+ * pass over the line reads every number itself, correctly rounded, into a table in document
+ * order. cJSON gets a copy in which each number is 0 and each array of numbers is blank, so it
+ * allocates no node per value. A vector's values are one run of the table.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -473,16 +473,6 @@ Test(cli_jsonl, million_levels_deep_fails_cleanly)
     free(input);
 }
 
-Test(cli_jsonl, line_over_limit_fails)
-{
-    /* 256 MiB of spaces and one more byte, without a line end. */
-    struct cli_result r =
-        cli_run_shell("head -c 268435457 /dev/zero | tr '\\0' ' ' | \"$LEVYSCORE\" score --in-format jsonl");
-    cr_assert_eq(r.status, 1, "%s", r.err);
-    cr_assert_str_eq(r.err, "levyscore: <stdin>: line 1: longer than the maximum of 268435456 bytes\n");
-    cli_result_free(&r);
-}
-
 /* --- Non-finite values --- */
 
 Test(cli_jsonl, strict_names_line_and_column)

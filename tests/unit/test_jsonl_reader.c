@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "data.h"
+#include "levyscore/limits.h"
 #include "levyscore/reader.h"
 
 /* Everything one read of an input gave. */
@@ -282,6 +283,24 @@ Test(jsonl_reader, number_id_keeps_its_text)
     result_free(&r);
 }
 
+Test(jsonl_reader, numbers_found_around_other_arrays)
+{
+    /* Arrays of numbers before and after the vector, and a number id after all of them. */
+    struct reader_options options = jsonl_options();
+    struct read_result r = read_text("{\"x\": [1, 2], \"embedding\": [3, 4], \"nested\": [[5, 6], [], [7]], \"id\": 8.5}\n"
+                                     "{\"x\": [], \"embedding\": [9,\f10], \"nested\": [11], \"id\": 12}\n",
+                                     &options);
+    cr_assert(!r.failed, "%s", r.error);
+    cr_assert_eq(r.rows, 2);
+    cr_assert_eq(r.values[0], 3.0);
+    cr_assert_eq(r.values[1], 4.0);
+    cr_assert_str_eq(r.ids[0], "8.5");
+    cr_assert_eq(r.values[2], 9.0, "an array spaced with a form feed, which cJSON skips, reads the same");
+    cr_assert_eq(r.values[3], 10.0);
+    cr_assert_str_eq(r.ids[1], "12");
+    result_free(&r);
+}
+
 Test(jsonl_reader, default_vector_field_order)
 {
     struct reader_options options = jsonl_options();
@@ -509,4 +528,47 @@ Test(jsonl_reader, rows_before_bad_line_come_first)
     cr_assert_str_eq(error.text, "line 3: the vector has 2 values, but the first row has 1");
     cr_assert_eq(reader_next(reader, &batch, &error), -1, "the error stays");
     reader_close(reader);
+}
+
+/* Write a file of one line: "[1" and spaces up to size bytes, then "]" when closed, no line end. */
+static const char *long_line_file(size_t size, bool closed)
+{
+    static char path[4200];
+    snprintf(path, sizeof path, "%s/long.jsonl", scratch_folder());
+    FILE *file = fopen(path, "wb");
+    cr_assert_not_null(file);
+    static char spaces[1 << 16];
+    memset(spaces, ' ', sizeof spaces);
+    fputs("[1", file);
+    for (size_t left = size - 2 - (closed ? 1 : 0); left > 0;) {
+        size_t step = left < sizeof spaces ? left : sizeof spaces;
+        cr_assert_eq(fwrite(spaces, 1, step, file), step);
+        left -= step;
+    }
+    if (closed)
+        putc(']', file);
+    fclose(file);
+    return path;
+}
+
+Test(jsonl_reader, line_at_limit_accepted)
+{
+    struct reader_options options = jsonl_options();
+    options.keep_bytes = false;
+    struct read_result r = read_all(long_line_file(ROW_BYTES_MAX, true), &options);
+    cr_assert(!r.failed, "%s", r.error);
+    cr_assert_eq(r.rows, 1);
+    cr_assert_eq(r.values[0], 1.0);
+    result_free(&r);
+}
+
+Test(jsonl_reader, line_over_limit_fails)
+{
+    struct reader_options options = jsonl_options();
+    struct read_result r = read_all(long_line_file((size_t)ROW_BYTES_MAX + 1, false), &options);
+    char want[128];
+    snprintf(want, sizeof want, "line 1: longer than the maximum of %u bytes", ROW_BYTES_MAX);
+    cr_assert(r.failed);
+    cr_assert_str_eq(r.error, want);
+    result_free(&r);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "data.h"
+#include "levyscore/limits.h"
 #include "levyscore/reader.h"
 
 static struct reader_options raw_options(size_t dim, enum dtype dtype)
@@ -257,5 +258,7 @@ Test(raw_reader, dim_required)
     struct reader_options options = raw_options(0, DTYPE_F32);
     struct reader *reader = reader_open(data_path("raw/normal_f4.f32"), &options, false, &error);
     cr_assert_null(reader);
-    cr_assert_str_eq(error.text, "raw input needs --dim from 1 to 16777216 values per row");
+    char want[128];
+    snprintf(want, sizeof want, "raw input needs --dim from 1 to %u values per row", ROW_WIDTH_MAX);
+    cr_assert_str_eq(error.text, want);
 }
