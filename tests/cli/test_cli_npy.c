@@ -673,8 +673,8 @@ Test(cli_npy, limits_rejected)
         size_t data_size;
         const char *words[3];
     } cases[] = {
-        {"wide.npy", "{'descr': '<f2', 'fortran_order': False, 'shape': (1, 16777217), }", 116, 0,
-         {"row width 16777217", "maximum"}},
+        {"wide.npy", "{'descr': '<f2', 'fortran_order': False, 'shape': (1, 4194305), }", 116, 0,
+         {"row width 4194305", "maximum of 4194304"}},
         {"no_width.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 0), }", 116, 0,
          {"last dimension of the shape is 0"}},
         {"long_header.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", (2u << 20) + 4, 8,
@@ -691,5 +691,20 @@ Test(cli_npy, limits_rejected)
         expect_one_error(&r, cases[i].name, path, cases[i].words);
         cli_result_free(&r);
     }
+    scratch_remove(folder);
+}
+
+Test(cli_npy, widest_row_accepted)
+{
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", scratch_folder());
+    char path[4200];
+    snprintf(path, sizeof path, "%s/widest.npy", folder);
+    write_npy_v2(path, "{'descr': '<f2', 'fortran_order': False, 'shape': (1, 4194304), }", 116, 4194304 * 2);
+
+    struct cli_result r = cli_run(NULL, 0, "score", path);
+    cr_expect_eq(r.status, 0, "a row of 4194304 values: status %d: %s", r.status, r.err);
+    cr_expect_str_eq(r.out, "index\tnorm\tscore\n0\t0\t-inf\n", "a row of zeros scored '%s'", r.out);
+    cli_result_free(&r);
     scratch_remove(folder);
 }
