@@ -8,8 +8,8 @@ multiplies by a 126-bit integer g(k) with
     (g - 1) * 2^r <= 10^-k < g * 2^r,    2^125 <= g < 2^126,    r = floor(log2(10^-k)) - 125,
 that is g = floor(10^-k / 2^r) + 1, stored as g = g1 * 2^63 + g0 with g1, g0 < 2^63.
 
-The three logarithms are computed in C as floor((e * M + A) / 2^S); this script finds M, A
-and S and checks every e in the range format_double uses, with exact rational arithmetic.
+The three logarithms are computed in C as floor((e * M + A) / 2^S). This script finds M, A
+and S, and checks every e in the range format_double uses with exact rational arithmetic.
 
 Usage: /usr/bin/python3 tools/make_format_double_table.py > src/util/format_double_table.h
 Needs: only the Python standard library.

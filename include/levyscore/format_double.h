@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-/* Longest text format_double writes, without the terminating NUL. */
+/* Room for the text of format_double without its terminating NUL; the longest text is 24 bytes. */
 #define FORMAT_DOUBLE_MAX 32
 
 /*
@@ -13,8 +13,8 @@
  * plain notation when the exponent X of the first digit is in [-4, 15] ("0.0001234", "5",
  * "123456"), otherwise d.ddde+XX with at least two exponent digits ("1e-05", "1e+16",
  * "1.414213562373095e-200"). Non-finite values are spelled as C's printf spells them: "nan"
- * (for every NaN), "inf", "-inf"; -0 is written "-0". buffer holds at least
- * FORMAT_DOUBLE_MAX + 1 bytes; the text is NUL-terminated and at most 24 bytes long.
+ * (for every NaN), "inf", "-inf"; -0 is written "-0". buffer has room for at least
+ * FORMAT_DOUBLE_MAX + 1 bytes, and the text is NUL-terminated.
  */
 size_t format_double(char *buffer, double value);
 

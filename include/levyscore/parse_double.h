@@ -5,8 +5,9 @@
 
 /*
  * Parse all of [begin, end) as one number and store it in *value, correctly rounded as strtod
- * rounds in the C locale, whatever the environment's locale: an optional sign, decimal digits with
- * an optional '.', an optional exponent, or nan, inf, infinity in any case (nan(...) included).
+ * rounds in the C locale, whatever the environment's locale. The number is an optional sign, then
+ * decimal digits with an optional '.' and an optional exponent, or nan, inf or infinity in any
+ * case (nan(...) included).
  * Out-of-range numbers become +-inf or +-0 as with strtod, and errno is left unchanged. The
  * payload of nan(...) is not decoded: the result is the default quiet NaN with the text's sign.
  * Hexadecimal floats, spaces, and any trailing character are rejected. The text need not be

@@ -9,8 +9,9 @@
 
 /*
  * Shortest round-trip digits by Schubfach (Raffaello Giulietti, "The Schubfach way to render
- * doubles", 2020): among the decimals that round to the double, take one with the fewest
- * significant digits; among those, the one closest to the double, and the even one on a tie.
+ * doubles", 2020), the method of OpenJDK's jdk.internal.math.DoubleToDecimal. Among the
+ * decimals that round to the double, it takes those with the fewest significant digits, and of
+ * these the one closest to the double, or the even one on a tie.
  * The layout is that of Python's repr(float), except that integral values have no ".0":
  * plain notation when the decimal exponent X of the first digit satisfies -4 <= X < 16
  * ("0.0001234", "123456", "5", "1234567890123456"), scientific notation with a signed exponent
@@ -53,9 +54,10 @@ static int floor_log2_pow10(int e)
 }
 
 /*
- * floor(g * cp / 2^127) with its lowest bit set when the product is not an integer ("round to
- * odd"), where g = g1 * 2^63 + g0. The fraction is judged from its top 63 bits only; the
- * Schubfach paper shows that this is exact for every double's cp and g.
+ * Compute floor(g * cp / 2^127), with its lowest bit set when the product is not an integer
+ * ("round to odd"), where g = g1 * 2^63 + g0. Only the top 63 bits of the fraction are examined,
+ * which the Schubfach paper shows to be exact for every double (OpenJDK's DoubleToDecimal does the
+ * same, citing section 9.9 of the paper). The unit tests check it on millions of doubles.
  */
 static uint64_t multiply_round_to_odd(const struct scale_entry *g, uint64_t cp)
 {
@@ -72,7 +74,7 @@ static uint64_t multiply_round_to_odd(const struct scale_entry *g, uint64_t cp)
  * normal double above the smallest binade).
  *
  * With k chosen so that the rounding interval is at least 1 and below 10 units of 10^k wide,
- * the interval holds s = floor(v / 10^k) or s + 1, and at most one multiple of 10 such units.
+ * the interval contains s = floor(v / 10^k) or s + 1, and at most one multiple of 10 units.
  * vb, vbl and vbr are v and the interval bounds in units of 10^k / 4, rounded to odd, which
  * keeps every comparison with a multiple of 4 exact.
  */
@@ -142,6 +144,30 @@ static struct decimal shortest_decimal(int biased_exponent, uint64_t fraction)
         return result;
     }
     return schubfach(c, q, fraction == 0 && biased_exponent > 1);
+}
+
+/* Move the trailing zeros of digits into the exponent, 8, 4, 2 and 1 at a time. */
+static struct decimal remove_trailing_zeros(struct decimal number)
+{
+    if (number.digits % 10 != 0)
+        return number;
+    while (number.digits % 100000000 == 0) {
+        number.digits /= 100000000;
+        number.exponent += 8;
+    }
+    if (number.digits % 10000 == 0) {
+        number.digits /= 10000;
+        number.exponent += 4;
+    }
+    if (number.digits % 100 == 0) {
+        number.digits /= 100;
+        number.exponent += 2;
+    }
+    if (number.digits % 10 == 0) {
+        number.digits /= 10;
+        number.exponent += 1;
+    }
+    return number;
 }
 
 static const char digit_pairs[] =
@@ -266,12 +292,7 @@ size_t format_double(char *buffer, double value)
     if (biased_exponent == 0 && fraction == 0) {
         *at++ = '0';
     } else {
-        struct decimal number = shortest_decimal(biased_exponent, fraction);
-        while (number.digits % 10 == 0) {
-            number.digits /= 10;
-            number.exponent++;
-        }
-        at = write_decimal(at, number);
+        at = write_decimal(at, remove_trailing_zeros(shortest_decimal(biased_exponent, fraction)));
     }
     *at = '\0';
     return (size_t)(at - buffer);

@@ -18,7 +18,7 @@
  *      up to 10^22 is one correctly rounded IEEE operation.
  *   2. Eisel-Lemire (Daniel Lemire, "Number Parsing at a Gigabyte per Second", 2021): the
  *      mantissa times a 128-bit power of five from pow5_table.h, with exact integer arithmetic.
- *   3. strtod on a rewritten copy that holds only digits and an exponent, for the cases step 2
+ *   3. strtod on a rewritten copy that contains only digits and an exponent, for the cases step 2
  *      cannot decide: a product too close to a halfway point, subnormal results, and more than
  *      19 significant digits whose truncation changes the result.
  * The text is parsed by hand and never through the locale. strtod in step 3 follows
@@ -35,7 +35,7 @@
 
 /*
  * Significant digits kept for strtod. The exact midpoint between two adjacent doubles has at
- * most 767 significant digits, so a number cut after 800 digits, with a nonzero digit appended
+ * most 767 significant digits. So a number cut after 800 digits, with a nonzero digit appended
  * when the cut dropped one, lies on the same side of every midpoint as the full number.
  */
 #define STRTOD_DIGITS_MAX 800
@@ -81,9 +81,9 @@ static bool starts_with_word(const char *at, const char *end, const char *word)
 }
 
 /*
- * Read 8 digits at once when [at, at + 8) holds only digits: into *value, returning true.
- * Each byte c is a digit when both c and c + 6 have 3 as the high nibble; the digits then
- * combine as pairs, quads and the whole 8 with three multiplications (little-endian only).
+ * Read 8 digits at once into *value and return true, when [at, at + 8) contains only digits.
+ * A byte c is a digit when both c and c + 6 have 3 as the high nibble. The digits then combine
+ * as pairs, quads and the whole 8 with three multiplications. Little-endian machines only.
  */
 static bool read_eight_digits(const char *at, uint64_t *value)
 {
@@ -96,7 +96,7 @@ static bool read_eight_digits(const char *at, uint64_t *value)
         return false;
 
     chunk -= UINT64_C(0x3030303030303030);
-    /* Byte 2i now holds 10 * (digit 2i) + digit 2i+1, the first digit being the lowest byte. */
+    /* Byte 2i is now 10 * (digit 2i) + digit 2i+1, where digit 0 is the lowest byte. */
     chunk = chunk * 10 + (chunk >> 8);
     uint64_t pairs_0_2 = chunk & UINT64_C(0x000000FF000000FF);
     uint64_t pairs_1_3 = (chunk >> 16) & UINT64_C(0x000000FF000000FF);
@@ -154,7 +154,7 @@ static bool parse_special(const char *at, const char *end, bool negative, double
     return true;
 }
 
-/* Read the exponent digits after 'e' and its sign; false unless at least one digit ends the text. */
+/* Parse the signed exponent after 'e'. It needs at least one digit, and digits must end the text. */
 static bool parse_exponent(const char *at, const char *end, int64_t *exponent)
 {
     bool negative = false;
@@ -216,7 +216,7 @@ static struct significant_digits collect_significant(const struct digit_runs *ru
     return out;
 }
 
-/* The mantissa and exponent of runs when they hold more than 19 digits (leading zeros count). */
+/* The first 19 significant digits of runs and their exponent, for texts with more digits. */
 static struct decimal long_decimal(const struct digit_runs *runs, bool negative)
 {
     struct significant_digits digits = collect_significant(runs, NULL, MANTISSA_DIGITS_MAX);
@@ -249,7 +249,7 @@ static double parse_with_strtod(const struct digit_runs *runs, bool negative)
     return value;
 }
 
-/* Exact powers of ten as doubles: 10^22 < 2^53 * 5^22 needs no rounding. */
+/* Powers of ten that are exact doubles: 10^k = 5^k * 2^k, and 5^k < 2^53 up to k = 22. */
 static const double exact_powers_of_ten[] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -281,14 +281,14 @@ static bool clinger_fast_path(uint64_t mantissa, int64_t exponent, double *value
  * 1 <= mantissa < 2^64 and exponent in the table's range. Returns false when the product is too
  * close to a halfway point to decide, or when the result is subnormal; strtod decides those.
  *
- * With W = mantissa << l normalized to [2^63, 2^64) and T = pow5_table entry, the value is
+ * With W = mantissa << l in [2^63, 2^64) and T the pow5_table entry, the value is about
  * W * T * 2^(exponent + floor(log2(5^exponent)) - 127 - l). C below is floor(W * T / 2^64), the
- * top 128 bits of the 192-bit product, computed exactly. Let E be the exact product W * 5^q in the
- * same scale. Then E / 2^64 lies in [C, C + 2) for exponents above 55 (T truncated), equals C
- * or lies in [C, C + 1) for 0 <= exponent <= 55 (T exact), and lies in (C - 1, C + 1) for negative
- * exponents (T rounded up). The top 54 bits of C are the 53-bit significand and the rounding bit;
- * only a halfway point can change the rounding, so the result is undecided only when E may sit on
- * the other side of one.
+ * top 128 bits of the 192-bit product, computed exactly. Let E be W times the exact 5^exponent in
+ * the scale of T. Then E / 2^64 lies in [C, C + 2) for exponents above 55 (T truncated), in
+ * [C, C + 1) for exponents 0 to 55 (T exact), and in (C - 1, C + 1) for negative exponents
+ * (T rounded up). The top 54 bits of C are the 53-bit significand and the rounding bit. Only a
+ * halfway point between two doubles changes the rounding, so the result is undecided only when
+ * E may lie on the other side of one.
  */
 static bool eisel_lemire(uint64_t mantissa, int exponent, uint64_t *bits)
 {
@@ -395,6 +395,49 @@ static bool convert_decimal(const struct decimal *number, double *value)
     return true;
 }
 
+/*
+ * Check [at, end) against the decimal grammar and record its digit runs, accumulating all its
+ * digits into *mantissa on the way (exact up to 19 digits, wrapped around past them).
+ */
+static bool scan_decimal(const char *at, const char *end, struct digit_runs *runs, uint64_t *mantissa)
+{
+    *mantissa = 0;
+    runs->integer = at;
+    at = read_digits(at, end, mantissa);
+    runs->integer_count = (size_t)(at - runs->integer);
+
+    runs->fraction = at;
+    runs->fraction_count = 0;
+    if (at < end && *at == '.') {
+        runs->fraction = ++at;
+        at = read_digits(at, end, mantissa);
+        runs->fraction_count = (size_t)(at - runs->fraction);
+    }
+    if (runs->integer_count + runs->fraction_count == 0)
+        return false;
+
+    runs->explicit_exponent = 0;
+    if (at == end)
+        return true;
+    if (*at != 'e' && *at != 'E')
+        return false;
+    return parse_exponent(at + 1, end, &runs->explicit_exponent);
+}
+
+/* Zeros before the first nonzero digit of runs, across the point. */
+static size_t count_leading_zeros(const struct digit_runs *runs)
+{
+    size_t zeros = 0;
+    while (zeros < runs->integer_count && runs->integer[zeros] == '0')
+        zeros++;
+    if (zeros < runs->integer_count)
+        return zeros;
+    size_t fraction_zeros = 0;
+    while (fraction_zeros < runs->fraction_count && runs->fraction[fraction_zeros] == '0')
+        fraction_zeros++;
+    return zeros + fraction_zeros;
+}
+
 bool parse_double(const char *begin, const char *end, double *value)
 {
     const char *at = begin;
@@ -408,37 +451,17 @@ bool parse_double(const char *begin, const char *end, double *value)
     if (!is_digit(*at) && *at != '.')
         return parse_special(at, end, negative, value);
 
-    /* The common case, up to 19 digits in all, builds the mantissa in the same pass. */
     struct digit_runs runs;
-    runs.integer = at;
-    uint64_t mantissa = 0;
-    at = read_digits(at, end, &mantissa);
-    runs.integer_count = (size_t)(at - runs.integer);
-    runs.fraction = at;
-    runs.fraction_count = 0;
-    if (at < end && *at == '.') {
-        runs.fraction = ++at;
-        at = read_digits(at, end, &mantissa);
-        runs.fraction_count = (size_t)(at - runs.fraction);
-    }
-    if (runs.integer_count + runs.fraction_count == 0)
+    uint64_t mantissa;
+    if (!scan_decimal(at, end, &runs, &mantissa))
         return false;
-    runs.explicit_exponent = 0;
-    if (at < end) {
-        if ((*at != 'e' && *at != 'E') || !parse_exponent(at + 1, end, &runs.explicit_exponent))
-            return false;
-    }
 
-    /* Past 19 digits the mantissa above wrapped around; count significant digits again. */
-    struct decimal number;
-    if (runs.integer_count + runs.fraction_count <= MANTISSA_DIGITS_MAX) {
-        number.mantissa = mantissa;
-        number.exponent = runs.explicit_exponent - (int64_t)runs.fraction_count;
-        number.negative = negative;
-        number.truncated = false;
-    } else {
+    /* Leading zeros add nothing to the mantissa, so it is exact for up to 19 digits after them;
+     * past that it wrapped around, and the digits are counted again. */
+    struct decimal number = {mantissa, runs.explicit_exponent - (int64_t)runs.fraction_count, negative, false};
+    size_t digits = runs.integer_count + runs.fraction_count;
+    if (digits > MANTISSA_DIGITS_MAX && digits - count_leading_zeros(&runs) > MANTISSA_DIGITS_MAX)
         number = long_decimal(&runs, negative);
-    }
 
     if (!convert_decimal(&number, value))
         *value = parse_with_strtod(&runs, negative);

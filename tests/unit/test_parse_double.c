@@ -250,15 +250,15 @@ static size_t halfway_digits(double value, char *digits, int *exponent)
 {
     int binary_exponent;
     double fraction = frexp(value, &binary_exponent);
-    /* value = significand * 2^(binary_exponent - 53), subnormals included, with the halfway point at
-     * (2 * significand + 1) * 2^(binary_exponent - 54). */
+    /* value = significand * 2^shift, with shift at least -1074 for subnormals, and the halfway
+     * point is (2 * significand + 1) * 2^(shift - 1). */
     int shift = binary_exponent - 53 < -1074 ? -1074 : binary_exponent - 53;
     uint64_t significand = (uint64_t)ldexp(fraction, binary_exponent - shift);
     int power = shift - 1;
 
     struct big number;
     big_set(&number, 2 * significand + 1);
-    /* 2^29 and 5^13 are the largest powers whose product with a limb fits in 64 bits. */
+    /* Batches of 2^29 and 5^13 keep each factor below 2^32, as big_multiply needs. */
     for (; power >= 29; power -= 29)
         big_multiply(&number, UINT32_C(1) << 29);
     for (; power > 0; power--)
