@@ -129,6 +129,8 @@ static bool append_tsv_field(struct text_buffer *text, const char *field)
     return ok;
 }
 
+/* TODO: a JSON lines id that was a number is written as a string here, so joining the scores
+ * back to the records needs a conversion; keeping it a number needs its type in struct batch. */
 static bool append_id(struct text_buffer *text, enum score_format format, const char *id)
 {
     if (!id)
