@@ -41,13 +41,16 @@ static void register_temp(const char *path)
     snprintf(temp_for_signals, sizeof temp_for_signals, "%s", path);
     temp_registered = 1;
 
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = remove_temp_and_die;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
+    /* A signal ignored on entry (nohup, a background job of a shell) stays ignored. */
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action, previous;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = remove_temp_and_die;
+        sigemptyset(&action.sa_mask);
+        if (sigaction(signals[i], NULL, &previous) == 0 && previous.sa_handler != SIG_IGN)
+            sigaction(signals[i], &action, NULL);
+    }
 }
 
 static void unregister_temp(void)

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct buffer {
@@ -86,6 +88,8 @@ static struct cli_result run_argv(const char *const *env, const char *stdin_data
 
     /* A test writing to a process that died early must not kill the test runner. */
     signal(SIGPIPE, SIG_IGN);
+    struct timespec started;
+    clock_gettime(CLOCK_MONOTONIC, &started);
 
     pid_t pid = fork();
     if (pid == 0) {
@@ -120,8 +124,13 @@ static struct cli_result run_argv(const char *const *env, const char *stdin_data
     exchange(stdin_data ? in_pipe[1] : -1, stdin_data, stdin_size, out_pipe[0], err_pipe[0], &out, &err);
 
     int wait_status;
-    waitpid(pid, &wait_status, 0);
+    struct rusage usage;
+    wait4(pid, &wait_status, 0, &usage);
+    struct timespec ended;
+    clock_gettime(CLOCK_MONOTONIC, &ended);
     struct cli_result result = {
+        .seconds = (double)(ended.tv_sec - started.tv_sec) + 1e-9 * (double)(ended.tv_nsec - started.tv_nsec),
+        .max_rss_kb = usage.ru_maxrss,
         .status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status),
         .out = out.data,
         .out_size = out.size,
@@ -154,9 +163,11 @@ struct cli_result cli_run_env(const char *const *env, const char *stdin_data, si
     return run_argv(env, stdin_data, stdin_size, argv);
 }
 
+/* timeout(1) signals its whole process group, so a stuck background job of the command cannot
+ * hold the output pipes open and hang the test run. */
 struct cli_result cli_run_shell(const char *command)
 {
-    const char *argv[] = {"/bin/sh", "-c", command, NULL};
+    const char *argv[] = {"timeout", "-k", "5", "120", "/bin/sh", "-c", command, NULL};
     return run_argv(NULL, NULL, 0, argv);
 }
 

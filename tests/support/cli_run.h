@@ -10,6 +10,8 @@ struct cli_result {
     size_t out_size;
     char *err;          /* stderr, NUL-terminated */
     size_t err_size;
+    double seconds;     /* wall time from start to exit */
+    long max_rss_kb;    /* peak resident memory of the process and the children it waited for */
 };
 
 /*
