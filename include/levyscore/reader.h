@@ -57,7 +57,7 @@ struct batch {
     const char *const *ids;         /* id of each row when the input has ids, else NULL */
 };
 
-/* What a writer needs to write rows back in the input's own format. */
+/* Layout of the input that a writer needs to write rows back in the same format. */
 struct reader_layout {
     enum input_format format;
     /* .npy: the descr as read (byte order kept) and the row width; rows are written C order. */
@@ -94,9 +94,9 @@ struct reader {
 };
 
 /*
- * Open path (NULL or "-" for stdin) and read its header. two_passes asks for an input that
- * reader_rewind can restart, spooling a pipe to a temporary file. Returns NULL with error set;
- * error then names no file, the caller adds it.
+ * Open path (NULL or "-" for stdin) and read its header. With two_passes, reader_rewind can
+ * restart the input, because a pipe is then spooled to a temporary file. Returns NULL with error
+ * set; the error text names no file, so the caller adds it.
  */
 struct reader *reader_open(const char *path, const struct reader_options *options, bool two_passes,
                            struct error *error);

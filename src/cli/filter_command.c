@@ -1,8 +1,8 @@
 /*
  * levyscore filter: write the rows that score highest. --min-score decides each row as it
- * streams by. --keep needs every score before the first row goes out: pass one collects the
- * scores (8 bytes a row) and finds the cut, pass two scores the rows again, bit for bit the same,
- * and writes those on the kept side of the cut.
+ * streams by. --keep needs every score before the first row goes out, so it reads the input
+ * twice. Pass one collects the scores (8 bytes a row) and finds the cut. Pass two scores the rows
+ * again, bit for bit the same, and writes those on the kept side of the cut.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -17,7 +17,7 @@
 #include "progress.h"
 #include "run.h"
 
-/* Which rows go out. */
+/* Rule that selects the rows to write. */
 struct cut {
     bool by_rank;               /* --keep: above score, plus the first ties_kept rows equal to it */
     double score;
@@ -128,8 +128,8 @@ static int find_keep_cut(const struct settings *settings, struct batch_scorer *s
     if (status != EXIT_OK)
         return status;
 
-    uint64_t wanted = keep_fraction_count(&settings->keep, rows);
-    uint64_t kept_count = selection_find_cut(scores, (size_t)rows, wanted, &cut->score, &cut->ties_kept);
+    uint64_t target = keep_fraction_count(&settings->keep, rows);
+    uint64_t kept_count = selection_find_cut(scores, (size_t)rows, target, &cut->score, &cut->ties_kept);
     free(scores);
 
     cut->by_rank = true;

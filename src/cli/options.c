@@ -205,7 +205,7 @@ static bool parse_delimiter(const char *text, char *delimiter)
     return true;
 }
 
-/* Score output format from the -o file name, TSV when it says nothing. */
+/* Score output format from the extension of the -o file name, TSV for any other name. */
 static enum score_format score_format_for(const char *path)
 {
     enum score_format format = SCORE_TSV;
@@ -362,7 +362,7 @@ static int apply_option(struct settings *settings, int option, const char *name,
     return EXIT_OK;
 }
 
-/* Which commands take an option; options not listed here are common to all. */
+/* True when the command takes the option; options not listed here are common to all commands. */
 static bool option_allowed(const struct settings *settings, int option)
 {
     enum command command = settings->command;

@@ -18,7 +18,7 @@ struct reader *run_open_input(const struct settings *settings, bool two_passes);
 int run_open_output(const struct settings *settings, bool binary, struct output **out);
 
 /*
- * What the run noticed about the rows, told once at the end: rows with NaN or infinite norms,
+ * Facts about the rows that the run reports once at the end: rows with NaN or infinite norms,
  * and norms that are all equal (L2-normalised embeddings, which the score cannot rank).
  */
 struct row_watch {

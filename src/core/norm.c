@@ -1,8 +1,8 @@
 /*
- * Row norms. Every dtype is widened to double and squared there; the sum of squares runs over
- * LANES interleaved accumulators (element i goes to accumulator i % LANES), combined in one fixed
- * order. Written that way, the loops vectorise, and any vector or scalar path that keeps the lanes
- * gives bit-identical sums. fp contraction is off for the whole build, so no fma changes a
+ * Row norms. Every dtype is widened to double and squared there. The sum of squares runs over
+ * LANES interleaved accumulators (element i goes to accumulator i % LANES), which are combined in
+ * one fixed order. Written that way, the loops vectorise, and any vector or scalar path that keeps
+ * the lanes gives bit-identical sums. The build turns fp contraction off, so no fma changes a
  * float64 sum either.
  */
 #include "levyscore/norm.h"
