@@ -78,6 +78,13 @@ struct reader_ops {
     /* Start again at the first row (the input must have been opened for two passes). */
     bool (*rewind)(struct reader *reader, struct error *error);
     void (*destroy)(struct reader *reader);
+    /*
+     * Parse the values (and ids) of rows [first, first + count) of the batch next returned, for
+     * text formats whose next only splits lines. Threads may decode disjoint row ranges of one
+     * batch at once. Returns false with error set at the first bad row of the range. NULL when
+     * next delivers parsed values.
+     */
+    bool (*decode)(struct reader *reader, const struct batch *batch, size_t first, size_t count, struct error *error);
 };
 
 /* State common to every format; each reader embeds it first. */
@@ -91,6 +98,9 @@ struct reader {
     struct reader_layout layout;
     /* What detection decided (delimiter, header, id column), one line for -v; empty if nothing. */
     char note[512];
+    /* Set by a caller that calls reader_decode on every batch itself, to spread it over threads;
+     * otherwise reader_next decodes each batch whole. */
+    bool deferred_decode;
 };
 
 /*
@@ -103,7 +113,18 @@ struct reader *reader_open(const char *path, const struct reader_options *option
 
 static inline int reader_next(struct reader *reader, struct batch *batch, struct error *error)
 {
-    return reader->ops->next(reader, batch, error);
+    int got = reader->ops->next(reader, batch, error);
+    if (got > 0 && reader->ops->decode && !reader->deferred_decode &&
+        !reader->ops->decode(reader, batch, 0, batch->rows, error))
+        return -1;
+    return got;
+}
+
+/* Decode rows [first, first + count) of batch when the caller set deferred_decode. */
+static inline bool reader_decode(struct reader *reader, const struct batch *batch, size_t first, size_t count,
+                                 struct error *error)
+{
+    return !reader->ops->decode || reader->ops->decode(reader, batch, first, count, error);
 }
 
 static inline bool reader_rewind(struct reader *reader, struct error *error)

@@ -16,7 +16,9 @@ bool batch_scorer_open(struct batch_scorer *scorer, const struct settings *setti
     int threads = settings->threads > 0 ? settings->threads : workers_online_cpus();
     scorer->workers = workers_start(threads);
     scorer->texts = calloc((size_t)threads, sizeof *scorer->texts);
-    if (!scorer->workers || !scorer->texts) {
+    scorer->part_errors = calloc((size_t)threads, sizeof *scorer->part_errors);
+    scorer->part_failed = calloc((size_t)threads, sizeof *scorer->part_failed);
+    if (!scorer->workers || !scorer->texts || !scorer->part_errors || !scorer->part_failed) {
         message_error(NULL, "cannot start %d threads", threads);
         batch_scorer_close(scorer);
         return false;
@@ -44,6 +46,11 @@ static void score_part(void *context, int part)
 
     size_t first, count;
     part_rows(batch->rows, part, parts, &first, &count);
+    if (scorer->reader->deferred_decode &&
+        !reader_decode(scorer->reader, batch, first, count, &scorer->part_errors[part])) {
+        scorer->part_failed[part] = true;
+        return;
+    }
     const unsigned char *values = (const unsigned char *)batch->values + first * batch->width * dtype_size(batch->dtype);
     score_rows(values, count, batch->width, batch->dtype, &scorer->settings->score, scorer->norms + first,
                scorer->scores + first);
@@ -56,7 +63,8 @@ static void score_part(void *context, int part)
     }
 }
 
-bool batch_scorer_run(struct batch_scorer *scorer, const struct batch *batch, const struct score_writer *writer)
+bool batch_scorer_run(struct batch_scorer *scorer, struct reader *reader, const struct batch *batch,
+                      const struct score_writer *writer, struct error *error)
 {
     if (batch->rows > scorer->capacity) {
         free(scorer->norms);
@@ -65,19 +73,29 @@ bool batch_scorer_run(struct batch_scorer *scorer, const struct batch *batch, co
         scorer->scores = malloc(batch->rows * sizeof(double));
         scorer->capacity = scorer->norms && scorer->scores ? batch->rows : 0;
         if (!scorer->capacity) {
-            message_error(NULL, "out of memory for a batch of %zu rows", batch->rows);
+            error_set(error, "out of memory for a batch of %zu rows", batch->rows);
             return false;
         }
     }
 
+    scorer->reader = reader;
     scorer->batch = batch;
     scorer->writer = writer;
     scorer->out_of_memory = false;
-    for (int part = 0; part < scorer->parts; part++)
+    for (int part = 0; part < scorer->parts; part++) {
         scorer->texts[part].used = 0;
+        scorer->part_failed[part] = false;
+    }
     workers_run(scorer->workers, score_part, scorer);
+
+    /* Parts hold consecutive rows, so the first failed part has the first bad row. */
+    for (int part = 0; part < scorer->parts; part++)
+        if (scorer->part_failed[part]) {
+            *error = scorer->part_errors[part];
+            return false;
+        }
     if (scorer->out_of_memory) {
-        message_error(NULL, "out of memory while formatting the output");
+        error_set(error, "out of memory while formatting the output");
         return false;
     }
     return true;
@@ -102,6 +120,8 @@ void batch_scorer_close(struct batch_scorer *scorer)
     for (int part = 0; scorer->texts && part < scorer->parts; part++)
         text_buffer_free(&scorer->texts[part]);
     free(scorer->texts);
+    free(scorer->part_errors);
+    free(scorer->part_failed);
     free(scorer->norms);
     free(scorer->scores);
     *scorer = (struct batch_scorer){0};

@@ -78,9 +78,9 @@ static int collect_scores(const struct settings *settings, struct batch_scorer *
     progress_start(&progress, settings, "pass 1 of 2: ");
 
     while (all && (got = reader_next(reader, &batch, &error)) > 0) {
-        if (!batch_scorer_run(scorer, &batch, NULL)) {
+        if (!batch_scorer_run(scorer, reader, &batch, NULL, &error)) {
             free(all);
-            return EXIT_FAILED;
+            return run_input_error(reader, &error);
         }
         if (!row_watch_batch(watch, settings, reader, &batch, scorer->norms)) {
             status = EXIT_FAILED;
@@ -122,8 +122,8 @@ static int collect_scores(const struct settings *settings, struct batch_scorer *
 static int find_keep_cut(const struct settings *settings, struct batch_scorer *scorer, struct reader *reader,
                          struct row_watch *watch, struct cut *cut, uint64_t *kept)
 {
-    double *scores;
-    uint64_t rows;
+    double *scores = NULL;
+    uint64_t rows = 0;
     int status = collect_scores(settings, scorer, reader, watch, &scores, &rows);
     if (status != EXIT_OK)
         return status;
@@ -155,6 +155,7 @@ int filter_command(const struct settings *settings)
     struct reader *reader = run_open_input(settings, settings->have_keep);
     if (!reader)
         return EXIT_FAILED;
+    reader->deferred_decode = true;
 
     struct error error;
     struct row_watch watch;
@@ -195,8 +196,8 @@ int filter_command(const struct settings *settings)
     int got;
     progress_start(&progress, settings, settings->have_keep ? "pass 2 of 2: " : "");
     while ((got = reader_next(reader, &batch, &error)) > 0) {
-        if (!batch_scorer_run(&scorer, &batch, NULL)) {
-            status = EXIT_FAILED;
+        if (!batch_scorer_run(&scorer, reader, &batch, NULL, &error)) {
+            status = run_input_error(reader, &error);
             goto done;
         }
         if (!settings->have_keep && !row_watch_batch(&watch, settings, reader, &batch, scorer.norms)) {

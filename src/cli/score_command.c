@@ -12,6 +12,7 @@ int score_command(const struct settings *settings)
     struct reader *reader = run_open_input(settings, false);
     if (!reader)
         return EXIT_FAILED;
+    reader->deferred_decode = true;
 
     struct output *out = NULL;
     int status = run_open_output(settings, settings->to == SCORE_NPY, &out);
@@ -40,8 +41,8 @@ int score_command(const struct settings *settings)
     struct batch batch;
     int got;
     while ((got = reader_next(reader, &batch, &error)) > 0) {
-        if (!batch_scorer_run(&scorer, &batch, writer)) {
-            status = EXIT_FAILED;
+        if (!batch_scorer_run(&scorer, reader, &batch, writer, &error)) {
+            status = run_input_error(reader, &error);
             goto done;
         }
         if (!row_watch_batch(&watch, settings, reader, &batch, scorer.norms)) {

@@ -25,6 +25,7 @@ static int count_pass(const struct settings *settings, struct batch_scorer *scor
         struct reader *reader = run_open_input(&one, false);
         if (!reader)
             return EXIT_FAILED;
+        reader->deferred_decode = true;
 
         struct row_watch watch;
         row_watch_init(&watch);
@@ -34,8 +35,8 @@ static int count_pass(const struct settings *settings, struct batch_scorer *scor
         int got;
         int status = EXIT_OK;
         while ((got = reader_next(reader, &batch, &error)) > 0) {
-            if (!batch_scorer_run(scorer, &batch, NULL)) {
-                status = EXIT_FAILED;
+            if (!batch_scorer_run(scorer, reader, &batch, NULL, &error)) {
+                status = run_input_error(reader, &error);
                 break;
             }
             if (first_pass && !row_watch_batch(&watch, settings, reader, &batch, scorer->norms)) {

@@ -2,7 +2,8 @@
  * Reader for delimited text: CSV, TSV, or any one-character delimiter. Lines stream through the
  * input buffer one at a time, so memory contains one line and one batch whatever the file size. A
  * line is a row: LF or CRLF ends it, and a quoted field cannot span lines, which keeps line
- * numbers in messages physical and the scan a memchr for '\n'.
+ * numbers in messages physical and the scan a memchr for '\n'. next only collects a batch of
+ * lines (and their ids); decode splits and parses them, so that threads can share the parsing.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -185,11 +186,10 @@ static bool store_line(struct csv_reader *reader, const char *text, size_t lengt
     return true;
 }
 
-/* Parse the data line text[0..length), line number reader->line, into row of the batch. */
-static bool read_row(struct csv_reader *reader, const char *text, size_t length, size_t row, struct error *error)
+/* Split the data line text[0..length), line number, into fields, checking their count. */
+static bool split_row(const struct csv_reader *reader, struct csv_fields *fields, const char *text, size_t length,
+                      uint64_t number, struct error *error)
 {
-    uint64_t number = reader->line;
-    struct csv_fields *fields = &reader->fields;
     if (!csv_fields_split(fields, text, length, reader->delimiter, reader->field_count + 1, number, error))
         return false;
     if (fields->count != reader->field_count) {
@@ -197,21 +197,48 @@ static bool read_row(struct csv_reader *reader, const char *text, size_t length,
                   fields->count, reader->field_count, reader->field_count_line);
         return false;
     }
+    return true;
+}
 
-    const struct csv_columns *columns = &reader->columns;
-    double *values = reader->values + row * columns->width;
-    for (size_t i = 0; i < columns->width; i++) {
-        const struct csv_field *field = &fields->items[columns->fields[i]];
-        if (!parse_double(field->begin, field->end, &values[i])) {
-            report_bad_field(field, number, columns->fields[i] + 1, reader->next_row + row == 0, error);
+/* Collect the data line text[0..length), line number reader->line, as row of the batch: its text,
+ * and its id, which the batch needs whole before decode runs. */
+static bool collect_row(struct csv_reader *reader, const char *text, size_t length, size_t row, struct error *error)
+{
+    reader->lines[row] = reader->line;
+    if (reader->columns.has_id) {
+        if (!split_row(reader, &reader->fields, text, length, reader->line, error) ||
+            !store_id(reader, &reader->fields.items[reader->columns.id_field], row, error))
             return false;
+    }
+    return store_line(reader, text, length, row, error);
+}
+
+/* Parse the values of rows [first, first + count) of the batch into reader->values. */
+static bool csv_decode(struct reader *base, const struct batch *batch, size_t first, size_t count,
+                       struct error *error)
+{
+    const struct csv_reader *reader = (const struct csv_reader *)base;
+    const struct csv_columns *columns = &reader->columns;
+    struct csv_fields fields = {0};
+    bool ok = true;
+
+    for (size_t row = first; ok && row < first + count; row++) {
+        const char *text = reader->row_text + reader->byte_offsets[row];
+        size_t length = reader->byte_offsets[row + 1] - reader->byte_offsets[row];
+        uint64_t number = reader->lines[row];
+        ok = split_row(reader, &fields, text, length, number, error);
+
+        double *values = reader->values + row * columns->width;
+        for (size_t i = 0; ok && i < columns->width; i++) {
+            const struct csv_field *field = &fields.items[columns->fields[i]];
+            if (!parse_double(field->begin, field->end, &values[i])) {
+                report_bad_field(field, number, columns->fields[i] + 1, batch->first_row + row == 0, error);
+                ok = false;
+            }
         }
     }
-
-    reader->lines[row] = number;
-    if (columns->has_id && !store_id(reader, &fields->items[columns->id_field], row, error))
-        return false;
-    return !reader->keep_bytes || store_line(reader, text, length, row, error);
+    csv_fields_free(&fields);
+    return ok;
 }
 
 static int csv_next(struct reader *base, struct batch *batch, struct error *error)
@@ -235,7 +262,7 @@ static int csv_next(struct reader *base, struct batch *batch, struct error *erro
         reader->line++;
         const char *text = (const char *)input_data(in);
         if (!csv_line_is_blank(text, line.length, reader->delimiter)) {
-            if (!read_row(reader, text, line.length, rows, error))
+            if (!collect_row(reader, text, line.length, rows, error))
                 return -1;
             rows++;
         }
@@ -253,7 +280,7 @@ static int csv_next(struct reader *base, struct batch *batch, struct error *erro
         .dtype = DTYPE_F64,
         .values = reader->values,
         .bytes = (const unsigned char *)reader->row_text,
-        .byte_offsets = reader->keep_bytes ? reader->byte_offsets : NULL,
+        .byte_offsets = reader->byte_offsets,
         .lines = reader->lines,
         .ids = reader->ids,
     };
@@ -305,7 +332,7 @@ static void csv_destroy(struct reader *base)
     free(reader);
 }
 
-static const struct reader_ops csv_ops = {csv_next, csv_rewind, csv_destroy};
+static const struct reader_ops csv_ops = {.next = csv_next, .rewind = csv_rewind, .destroy = csv_destroy, .decode = csv_decode};
 
 /* The first lines that are not blank, found without consuming them. */
 struct first_lines {
@@ -527,11 +554,8 @@ static bool allocate_batch(struct csv_reader *reader, struct error *error)
     size_t rows = reader->batch_rows = reader_batch_rows(width * sizeof(double));
     reader->values = malloc(rows * width * sizeof *reader->values + 1);
     reader->lines = malloc(rows * sizeof *reader->lines);
-    bool ok = reader->values && reader->lines;
-    if (reader->keep_bytes) {
-        reader->byte_offsets = calloc(rows + 1, sizeof *reader->byte_offsets);
-        ok = ok && reader->byte_offsets;
-    }
+    reader->byte_offsets = calloc(rows + 1, sizeof *reader->byte_offsets);
+    bool ok = reader->values && reader->lines && reader->byte_offsets;
     if (reader->columns.has_id) {
         reader->id_offsets = malloc(rows * sizeof *reader->id_offsets);
         reader->ids = malloc(rows * sizeof *reader->ids);

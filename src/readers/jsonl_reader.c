@@ -398,7 +398,7 @@ static void jsonl_destroy(struct reader *base)
     free(reader);
 }
 
-static const struct reader_ops jsonl_ops = {jsonl_next, jsonl_rewind, jsonl_destroy};
+static const struct reader_ops jsonl_ops = {.next = jsonl_next, .rewind = jsonl_rewind, .destroy = jsonl_destroy};
 
 struct reader *jsonl_reader_open(struct input *in, const struct reader_options *options, struct error *error)
 {

@@ -213,7 +213,7 @@ static void npy_destroy(struct reader *base)
     free(reader);
 }
 
-static const struct reader_ops npy_ops = {npy_next, npy_rewind, npy_destroy};
+static const struct reader_ops npy_ops = {.next = npy_next, .rewind = npy_rewind, .destroy = npy_destroy};
 
 /* Read and parse the preamble and header text, leaving the input at the first data byte. */
 static bool read_header(struct input *in, struct npy_header *header, struct error *error)

@@ -138,7 +138,7 @@ static void raw_destroy(struct reader *base)
     free(reader);
 }
 
-static const struct reader_ops raw_ops = {raw_next, raw_rewind, raw_destroy};
+static const struct reader_ops raw_ops = {.next = raw_next, .rewind = raw_rewind, .destroy = raw_destroy};
 
 /* Copy the first bytes for the .fvecs hint. They stay buffered, so the read position does not move. */
 static bool peek_first_bytes(struct raw_reader *reader, struct error *error)
