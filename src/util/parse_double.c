@@ -2,10 +2,8 @@
 
 #include <errno.h>
 #include <float.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +83,7 @@ static bool starts_with_word(const char *at, const char *end, const char *word)
  * A byte c is a digit when both c and c + 6 have 3 as the high nibble. The digits then combine
  * as pairs, quads and the whole 8 with three multiplications. Little-endian machines only.
  */
-static bool read_eight_digits(const char *at, uint64_t *value)
+static inline bool read_eight_digits(const char *at, uint64_t *value)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint64_t chunk;
@@ -111,7 +109,7 @@ static bool read_eight_digits(const char *at, uint64_t *value)
 }
 
 /* Accumulate the run of digits at at into *mantissa, wrapping past 19 digits; returns its end. */
-static const char *read_digits(const char *at, const char *end, uint64_t *mantissa)
+static inline const char *read_digits(const char *at, const char *end, uint64_t *mantissa)
 {
     uint64_t value = *mantissa, eight;
     while (end - at >= 8 && read_eight_digits(at, &eight)) {
@@ -224,6 +222,26 @@ static struct decimal long_decimal(const struct digit_runs *runs, bool negative)
     return result;
 }
 
+/* Write "e" and the exponent, NUL-terminated, at at (at most 22 bytes). */
+static void write_exponent(char *at, int64_t exponent)
+{
+    *at++ = 'e';
+    uint64_t magnitude = (uint64_t)exponent;
+    if (exponent < 0) {
+        *at++ = '-';
+        magnitude = -magnitude;
+    }
+    char reversed[20];
+    int count = 0;
+    do {
+        reversed[count++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    while (count > 0)
+        *at++ = reversed[--count];
+    *at = '\0';
+}
+
 /* Parse runs with strtod, through a copy of at most 800 significant digits and an exponent. */
 static double parse_with_strtod(const struct digit_runs *runs, bool negative)
 {
@@ -240,7 +258,7 @@ static double parse_with_strtod(const struct digit_runs *runs, bool negative)
         *at++ = '1';
         exponent--;
     }
-    snprintf(at, (size_t)(text + sizeof text - at), "e%" PRId64, exponent);
+    write_exponent(at, exponent);
 
     /* strtod reports overflow and underflow in errno; parse_double keeps errno as it was. */
     int saved_errno = errno;
@@ -336,6 +354,7 @@ static bool eisel_lemire(uint64_t mantissa, int exponent, uint64_t *bits)
 
     int64_t log2_pow10 = shift_right_floor((int64_t)exponent * POW10_LOG2_MULTIPLIER, POW10_LOG2_SHIFT);
     int64_t biased_exponent = log2_pow10 + 1086 + upper_bit - leading_zeros;
+    /* TODO: round subnormal results here; strtod takes them today, several times slower. */
     if (biased_exponent <= 0)
         return false;
     if (significand == UINT64_C(1) << 53) {
