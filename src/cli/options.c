@@ -1,5 +1,6 @@
 /* Command-line parsing: argv to struct settings, with every value checked before any file is
  * opened. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -205,6 +206,35 @@ static bool parse_delimiter(const char *text, char *delimiter)
     return true;
 }
 
+/* True for a list of 1-based columns and ranges such as "2-385", "1,3,5-9" or "2-" (to the last
+ * column); the reader checks the columns against the file. */
+static bool columns_list_valid(const char *text)
+{
+    const char *at = text;
+    for (;;) {
+        char *end;
+        if (!isdigit((unsigned char)*at))
+            return false;
+        unsigned long long first = strtoull(at, &end, 10);
+        at = end;
+        if (first == 0)
+            return false;
+        if (*at == '-') {
+            at++;
+            if (isdigit((unsigned char)*at)) {
+                unsigned long long last = strtoull(at, &end, 10);
+                at = end;
+                if (last < first)
+                    return false;
+            }
+        }
+        if (*at == '\0')
+            return true;
+        if (*at++ != ',')
+            return false;
+    }
+}
+
 /* Score output format from the extension of the -o file name, TSV for any other name. */
 static enum score_format score_format_for(const char *path)
 {
@@ -265,6 +295,9 @@ static int apply_option(struct settings *settings, int option, const char *name,
         settings->reader.id_column = value;
         break;
     case OPT_COLUMNS:
+        if (!columns_list_valid(value))
+            return usage_error(settings, "option --%s: '%s' is not a list of 1-based columns and ranges such as 2-385",
+                               name, value);
         settings->reader.columns = value;
         break;
     case OPT_DIM:

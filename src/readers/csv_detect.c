@@ -120,9 +120,8 @@ static bool read_column_number(const char **at, uint64_t *number)
 }
 
 /*
- * Mark the columns of a list such as "1,3,5-9" or "2-" (to the last column) in mask.
- * TODO: a malformed list is only found here, after the input is opened, so it exits with status 1
- * where other invalid option values give the usage status 2.
+ * Mark the columns of a list such as "1,3,5-9" or "2-" (to the last column) in mask. The command
+ * line has checked the syntax already; columns past the last field are found here.
  */
 static bool parse_column_list(const char *text, bool *mask, size_t field_count, uint64_t first_line,
                               struct error *error)

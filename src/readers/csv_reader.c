@@ -106,7 +106,6 @@ static int find_line(struct input *in, size_t start, uint64_t number, struct lin
         }
 
         scanned = available;
-        /* NOTE: no test reaches this limit, which takes a line of 256 MiB. */
         if (available - start > ROW_BYTES_MAX) {
             error_set(error, "line %" PRIu64 " is longer than the maximum of %u bytes", number, ROW_BYTES_MAX);
             return -1;
