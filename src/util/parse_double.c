@@ -475,8 +475,8 @@ bool parse_double(const char *begin, const char *end, double *value)
     if (!scan_decimal(at, end, &runs, &mantissa))
         return false;
 
-    /* Leading zeros add nothing to the mantissa, so it is exact for up to 19 digits after them;
-     * past that it wrapped around, and the digits are counted again. */
+    /* Leading zeros add nothing to the mantissa, so it is exact for up to 19 digits after them.
+     * Past that it wrapped around, and long_decimal reads the digits again. */
     struct decimal number = {mantissa, runs.explicit_exponent - (int64_t)runs.fraction_count, negative, false};
     size_t digits = runs.integer_count + runs.fraction_count;
     if (digits > MANTISSA_DIGITS_MAX && digits - count_leading_zeros(&runs) > MANTISSA_DIGITS_MAX)

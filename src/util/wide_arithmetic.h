@@ -11,8 +11,8 @@ struct uint128 {
     uint64_t low;
 };
 
-/* Multiply with 32-bit halves; the fallback where the compiler has no 128-bit integer type, and
- * the reference the unit tests hold the fast version to. */
+/* Multiply with 32-bit halves. This is the fallback for compilers without a 128-bit integer type,
+ * and the reference that the unit tests compare the fast version with. */
 static inline struct uint128 multiply_64x64_portable(uint64_t a, uint64_t b)
 {
     uint64_t a_low = a & 0xFFFFFFFFu, a_high = a >> 32;
@@ -49,7 +49,8 @@ static inline uint64_t multiply_high_64(uint64_t a, uint64_t b)
     return multiply_64x64(a, b).high;
 }
 
-/* floor(value / 2^shift) for any sign; C leaves >> of a negative value to the implementation. */
+/* floor(value / 2^shift) for either sign, because C leaves >> of a negative value to the
+ * implementation. */
 static inline int64_t shift_right_floor(int64_t value, int shift)
 {
     return value >= 0 ? value >> shift : ~(~value >> shift);
