@@ -4,12 +4,14 @@
  * twice. Pass one collects the scores (8 bytes a row) and finds the cut. Pass two scores the rows
  * again, bit for bit the same, and writes those on the kept side of the cut.
  */
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "levyscore/chi_tail.h"
 #include "levyscore/format_double.h"
 #include "levyscore/message.h"
 #include "levyscore/row_writer.h"
@@ -25,6 +27,17 @@ struct cut {
     uint64_t ties_seen;
     bool invert;
 };
+
+/*
+ * What --min-pvalue compares with its cut: the row's two-sided p-value, or its log when the cut is
+ * below DBL_MIN, where p itself underflows. Either way it is the value score --pvalue prints.
+ */
+static double pvalue_cut_value(const struct settings *settings, const struct batch *batch, double norm)
+{
+    uint64_t dof = settings->score.dof ? settings->score.dof : (uint64_t)batch->width;
+    struct chi_pvalue pvalue = chi_pvalue(norm / settings->score.scale, dof);
+    return settings->min_pvalue >= DBL_MIN ? pvalue.p : pvalue.log_p;
+}
 
 static bool cut_keeps(struct cut *cut, double score)
 {
@@ -161,6 +174,8 @@ int filter_command(const struct settings *settings)
     struct row_watch watch;
     row_watch_init(&watch);
     struct cut cut = {.by_rank = false, .score = settings->min_score, .invert = settings->invert};
+    if (settings->have_min_pvalue)
+        cut.score = settings->min_pvalue >= DBL_MIN ? settings->min_pvalue : log(settings->min_pvalue);
     int64_t rows_out = -1;
     int status = EXIT_OK;
     struct sink sink = {.print_index = settings->print_index};
@@ -205,7 +220,9 @@ int filter_command(const struct settings *settings)
             goto done;
         }
         for (size_t i = 0; i < batch.rows; i++) {
-            if (!cut_keeps(&cut, scorer.scores[i]))
+            double value = settings->have_min_pvalue ? pvalue_cut_value(settings, &batch, scorer.norms[i])
+                                                     : scorer.scores[i];
+            if (!cut_keeps(&cut, value))
                 continue;
             if (!sink_write(&sink, &batch, i, &error)) {
                 status = run_output_error(sink.out, &error);

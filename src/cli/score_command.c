@@ -27,7 +27,8 @@ int score_command(const struct settings *settings)
     struct row_watch watch;
     row_watch_init(&watch);
     struct score_writer *writer =
-        score_writer_open(out, settings->to, settings->output_header, reader->has_ids, reader->rows, &error);
+        score_writer_open(out, settings->to, settings->output_header, reader->has_ids,
+                          settings->pvalue ? &settings->score : NULL, reader->rows, &error);
     if (!writer) {
         status = run_output_error(out, &error);
         goto done;

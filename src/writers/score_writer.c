@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "levyscore/chi_tail.h"
 #include "levyscore/format_double.h"
 #include "levyscore/npy_writer.h"
 
@@ -18,6 +19,8 @@ struct score_writer {
     struct output *out;
     enum score_format format;
     bool with_ids;
+    bool with_pvalue;
+    struct score_settings pvalue;   /* K and scale of the p-value columns */
     struct npy_writer *npy;
     uint64_t rows_written;
     struct text_buffer text;        /* for score_writer_write */
@@ -143,25 +146,32 @@ static bool append_id(struct text_buffer *text, enum score_format format, const 
 }
 
 static bool append_json_record(struct text_buffer *text, bool with_ids, const char *id, uint64_t index, double norm,
-                               double score)
+                               double score, const struct chi_pvalue *pvalue)
 {
     bool ok = append_string(text, "{\"index\":") && append_index(text, index);
     if (ok && with_ids)
         ok = append_string(text, ",\"id\":") && append_id(text, SCORE_JSONL, id);
-    return ok && append_string(text, ",\"norm\":") && append_number(text, SCORE_JSONL, norm) &&
-           append_string(text, ",\"score\":") && append_number(text, SCORE_JSONL, score) &&
-           append_string(text, "}\n");
+    ok = ok && append_string(text, ",\"norm\":") && append_number(text, SCORE_JSONL, norm) &&
+         append_string(text, ",\"score\":") && append_number(text, SCORE_JSONL, score);
+    if (ok && pvalue)
+        ok = append_string(text, ",\"pvalue\":") && append_number(text, SCORE_JSONL, pvalue->p) &&
+             append_string(text, ",\"log_pvalue\":") && append_number(text, SCORE_JSONL, pvalue->log_p);
+    return ok && append_string(text, "}\n");
 }
 
 static bool append_delimited_record(struct text_buffer *text, enum score_format format, bool with_ids, const char *id,
-                                    uint64_t index, double norm, double score)
+                                    uint64_t index, double norm, double score, const struct chi_pvalue *pvalue)
 {
     const char *separator = format == SCORE_CSV ? "," : "\t";
     bool ok = true;
     if (with_ids)
         ok = append_id(text, format, id) && append_string(text, separator);
-    return ok && append_index(text, index) && append_string(text, separator) && append_number(text, format, norm) &&
-           append_string(text, separator) && append_number(text, format, score) && append_string(text, "\n");
+    ok = ok && append_index(text, index) && append_string(text, separator) && append_number(text, format, norm) &&
+         append_string(text, separator) && append_number(text, format, score);
+    if (ok && pvalue)
+        ok = append_string(text, separator) && append_number(text, format, pvalue->p) &&
+             append_string(text, separator) && append_number(text, format, pvalue->log_p);
+    return ok && append_string(text, "\n");
 }
 
 /* Store value as little-endian float64 bytes whatever the host's byte order. */
@@ -173,17 +183,32 @@ static void store_f8_little_endian(char *out, double value)
         out[b] = (char)(bits >> (8 * b));
 }
 
-/* (norm, score) pairs, the rows of the '<f8' .npy output. */
-static bool append_npy_pairs(struct text_buffer *text, size_t count, const double *norms, const double *scores)
+/* The two-sided p-value of a row's norm, as the writer's settings define it. */
+static struct chi_pvalue row_pvalue(const struct score_writer *writer, const struct batch *batch, double norm)
 {
-    char *at = text_buffer_reserve(text, count * 16);
+    uint64_t dof = writer->pvalue.dof ? writer->pvalue.dof : (uint64_t)batch->width;
+    return chi_pvalue(norm / writer->pvalue.scale, dof);
+}
+
+/* (norm, score) pairs, or (norm, score, pvalue, log_pvalue) rows, of the '<f8' .npy output. */
+static bool append_npy_rows(const struct score_writer *writer, const struct batch *batch, struct text_buffer *text,
+                            size_t count, const double *norms, const double *scores)
+{
+    size_t row_size = writer->with_pvalue ? 32 : 16;
+    char *at = text_buffer_reserve(text, count * row_size);
     if (!at)
         return false;
     for (size_t i = 0; i < count; i++) {
-        store_f8_little_endian(at + 16 * i, norms[i]);
-        store_f8_little_endian(at + 16 * i + 8, scores[i]);
+        char *row = at + row_size * i;
+        store_f8_little_endian(row, norms[i]);
+        store_f8_little_endian(row + 8, scores[i]);
+        if (writer->with_pvalue) {
+            struct chi_pvalue pvalue = row_pvalue(writer, batch, norms[i]);
+            store_f8_little_endian(row + 16, pvalue.p);
+            store_f8_little_endian(row + 24, pvalue.log_p);
+        }
     }
-    text->used += count * 16;
+    text->used += count * row_size;
     return true;
 }
 
@@ -191,14 +216,19 @@ bool score_writer_format(const struct score_writer *writer, const struct batch *
                          const double *norms, const double *scores, struct text_buffer *text)
 {
     if (writer->format == SCORE_NPY)
-        return append_npy_pairs(text, count, norms + first, scores + first);
+        return append_npy_rows(writer, batch, text, count, norms + first, scores + first);
 
     for (size_t i = first; i < first + count; i++) {
         const char *id = writer->with_ids && batch->ids ? batch->ids[i] : NULL;
         uint64_t index = batch->first_row + i;
+        struct chi_pvalue pvalue;
+        if (writer->with_pvalue)
+            pvalue = row_pvalue(writer, batch, norms[i]);
+        const struct chi_pvalue *columns = writer->with_pvalue ? &pvalue : NULL;
         bool ok = writer->format == SCORE_JSONL
-                      ? append_json_record(text, writer->with_ids, id, index, norms[i], scores[i])
-                      : append_delimited_record(text, writer->format, writer->with_ids, id, index, norms[i], scores[i]);
+                      ? append_json_record(text, writer->with_ids, id, index, norms[i], scores[i], columns)
+                      : append_delimited_record(text, writer->format, writer->with_ids, id, index, norms[i], scores[i],
+                                                columns);
         if (!ok)
             return false;
     }
@@ -224,8 +254,12 @@ bool score_writer_write(struct score_writer *writer, const struct batch *batch, 
     return score_writer_put(writer, &writer->text, batch->rows, error);
 }
 
-static const char *header_line(enum score_format format, bool with_ids)
+static const char *header_line(enum score_format format, bool with_ids, bool with_pvalue)
 {
+    if (format == SCORE_TSV && with_pvalue)
+        return with_ids ? "id\tindex\tnorm\tscore\tpvalue\tlog_pvalue\n" : "index\tnorm\tscore\tpvalue\tlog_pvalue\n";
+    if (format == SCORE_CSV && with_pvalue)
+        return with_ids ? "id,index,norm,score,pvalue,log_pvalue\n" : "index,norm,score,pvalue,log_pvalue\n";
     if (format == SCORE_TSV)
         return with_ids ? "id\tindex\tnorm\tscore\n" : "index\tnorm\tscore\n";
     if (format == SCORE_CSV)
@@ -234,7 +268,7 @@ static const char *header_line(enum score_format format, bool with_ids)
 }
 
 struct score_writer *score_writer_open(struct output *out, enum score_format format, bool header, bool with_ids,
-                                       int64_t rows, struct error *error)
+                                       const struct score_settings *pvalue, int64_t rows, struct error *error)
 {
     struct score_writer *writer = calloc(1, sizeof *writer);
     if (!writer) {
@@ -244,9 +278,12 @@ struct score_writer *score_writer_open(struct output *out, enum score_format for
     writer->out = out;
     writer->format = format;
     writer->with_ids = with_ids;
+    writer->with_pvalue = pvalue != NULL;
+    if (pvalue)
+        writer->pvalue = *pvalue;
 
     if (format == SCORE_NPY) {
-        writer->npy = npy_writer_open(out, "<f8", 2, rows, error);
+        writer->npy = npy_writer_open(out, "<f8", writer->with_pvalue ? 4 : 2, rows, error);
         if (!writer->npy) {
             free(writer);
             return NULL;
@@ -254,7 +291,7 @@ struct score_writer *score_writer_open(struct output *out, enum score_format for
         return writer;
     }
 
-    const char *line = header_line(format, with_ids);
+    const char *line = header_line(format, with_ids, writer->with_pvalue);
     if (header && line && !output_write(out, line, strlen(line), error)) {
         score_writer_discard(writer);
         return NULL;
