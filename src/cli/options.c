@@ -419,6 +419,8 @@ static bool option_allowed(const struct settings *settings, int option)
     case OPT_CORRECT:
     case OPT_LABELS:
     case OPT_PREDICTIONS:
+        /* stats splits its norm plot by correctness when given labels. */
+        return command == COMMAND_STATS || command == COMMAND_EVAL;
     case OPT_BASELINE:
     case OPT_CURVE:
         return command == COMMAND_EVAL;
