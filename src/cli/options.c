@@ -153,6 +153,15 @@ static bool parse_double(const char *text, double *value)
     return end != text && *end == '\0' && errno != ERANGE;
 }
 
+/* A number from 0 to 1; unlike parse_double, a value below DBL_MIN is accepted (filter then
+ * compares log p-values). */
+static bool parse_probability(const char *text, double *value)
+{
+    char *end;
+    *value = strtod(text, &end);
+    return end != text && *end == '\0' && *value >= 0 && *value <= 1;
+}
+
 static bool parse_format(const char *text, enum input_format *format)
 {
     static const struct {
@@ -353,7 +362,7 @@ static int apply_option(struct settings *settings, int option, const char *name,
         settings->pvalue = true;
         break;
     case OPT_MIN_PVALUE:
-        if (!parse_double(value, &settings->min_pvalue) || !(settings->min_pvalue >= 0) || settings->min_pvalue > 1)
+        if (!parse_probability(value, &settings->min_pvalue))
             return usage_error(settings, "option --%s: '%s' is not a probability from 0 to 1", name, value);
         settings->have_min_pvalue = true;
         break;
