@@ -22,7 +22,8 @@ struct selective_metrics {
     double aupr_error;              /* average_precision_score(1 - correct, -score) */
     double fpr_at_95_tpr;           /* FPR at the highest threshold whose TPR is at least 0.95 */
     double aurc;                    /* mean over k = 1..N of the error rate of the k most confident rows */
-    double eaurc;                   /* aurc - (r + (1 - r) ln(1 - r)), r = error rate (Geifman et al. 2019) */
+    double eaurc;                   /* aurc - (r + (1 - r) ln(1 - r)), r = error rate: the excess over the
+                                       integral of a perfect ranking's risk (Geifman et al., ICLR 2019) */
     double accuracy_at[METRICS_COVERAGE_COUNT];    /* accuracy of the ceil(c N / 100) most confident rows */
 };
 

@@ -5,7 +5,9 @@
 
 static const char TOP_HELP[] =
     "usage: levyscore score [options] [FILE|-]\n"
-    "       levyscore filter (--keep F | --min-score S) [options] [FILE|-]\n"
+    "       levyscore filter (--keep F | --min-score S | --min-pvalue P) [options] [FILE|-]\n"
+    "       levyscore stats [options] [FILE|-]\n"
+    "       levyscore eval (--correct FILE | --labels FILE --predictions FILE) [options] [FILE|-]\n"
     "\n"
     "Score each embedding row by how typical its L2 norm is for an isotropic Gaussian\n"
     "encoder: the LevyScore is the log density of the Chi distribution with K degrees of\n"
@@ -14,6 +16,9 @@ static const char TOP_HELP[] =
     "Commands:\n"
     "  score    print index, norm and score of every row\n"
     "  filter   write only the rows with the highest scores, in the input's format\n"
+    "  stats    compare the norms with Chi_K: quantiles, fitted scale, KS distance,\n"
+    "           histograms\n"
+    "  eval     measure how well the score tells correct predictions from errors\n"
     "\n"
     "Run 'levyscore COMMAND --help' for the options of a command, or see levyscore(1).\n";
 
@@ -53,10 +58,14 @@ static const char SCORE_HELP[] =
     "\n"
     "  --to FORMAT        tsv (default), csv, jsonl, or npy (float64, shape (N, 2):\n"
     "                     norm, score); default from the -o extension\n"
-    "  --no-header        leave out the header line of tsv and csv output\n";
+    "  --no-header        leave out the header line of tsv and csv output\n"
+    "  --pvalue           add the columns pvalue, the two-sided tail probability\n"
+    "                     2 min(CDF, 1 - CDF) of norm/scale under Chi_K, and log_pvalue,\n"
+    "                     its natural log, finite where pvalue underflows to 0 (npy: shape\n"
+    "                     (N, 4): norm, score, pvalue, log_pvalue)\n";
 
 static const char FILTER_HELP[] =
-    "usage: levyscore filter (--keep F | --min-score S) [options] [FILE|-]\n"
+    "usage: levyscore filter (--keep F | --min-score S | --min-pvalue P) [options] [FILE|-]\n"
     "\n"
     "Write the rows with the highest LevyScores, in input order and in the input's\n"
     "own format, byte for byte. Higher scores mean more typical norms: more\n"
@@ -65,9 +74,47 @@ static const char FILTER_HELP[] =
     "  --keep F           keep exactly ceil(F*N) rows (0 < F <= 1, such as 0.8 or 80%);\n"
     "                     ties at the cut go to the earlier rows\n"
     "  --min-score S      keep the rows whose score is at least S\n"
+    "  --min-pvalue P     keep the rows whose two-sided p-value under Chi_K (see score\n"
+    "                     --pvalue) is at least P, 0 <= P <= 1: a cut that needs no\n"
+    "                     calibration data\n"
     "  --invert           write the rows that would be dropped instead\n"
     "  --print-index      write the row indices (or ids), one per line, instead of rows\n"
     "  --no-header        same as --no-in-header\n";
+
+static const char STATS_HELP[] =
+    "usage: levyscore stats [options] [FILE|-]\n"
+    "\n"
+    "Compare the row norms with Chi_K, the distribution the score assumes: rows, width,\n"
+    "K and scale; norm min, quantiles, max, mean and standard deviation beside those of\n"
+    "Chi_K times scale; the scale that fits, sqrt(mean(norm^2)/K); the Kolmogorov-Smirnov\n"
+    "distance to Chi_K at the given and at the fitted scale; histograms of norms and\n"
+    "scores. Warns when all norms are equal (L2-normalised rows) or the median norm is\n"
+    "far from what Chi_K expects.\n"
+    "\n"
+    "  --bins N           histogram bins (default 30)\n"
+    "  --bin-width W      histogram bins of width W, from a multiple of W\n"
+    "  --json             print the report as JSON\n"
+    "  --svg FILE         draw the norm histogram with the Chi_K density into FILE\n"
+    "  --correct FILE     1 or 0 per row: split the plotted histogram into correct and\n"
+    "                     incorrect rows (or --labels FILE --predictions FILE)\n";
+
+static const char EVAL_HELP[] =
+    "usage: levyscore eval (--correct FILE | --labels FILE --predictions FILE) [options] [FILE|-]\n"
+    "\n"
+    "Measure how well the LevyScore, and each baseline score, tells correct predictions\n"
+    "from errors: AUROC, AUPR with correct rows and with errors as the positive class,\n"
+    "FPR at 95% TPR, AURC, E-AURC, and the accuracy of the most confident 100, 95, 90,\n"
+    "80, 70 and 50% of the rows. levyscore(1) defines each metric.\n"
+    "\n"
+    "  --correct FILE     1 (correct prediction) or 0 per line, one line per row\n"
+    "  --labels FILE      true label per line; with --predictions FILE, a row is correct\n"
+    "                     where the two lines are equal\n"
+    "  --baseline FILE    another confidence score per line, higher = more confident\n"
+    "                     (such as the classifier's max softmax probability); repeatable\n"
+    "  --curve FILE       write the accuracy of the k most confident rows, for every k,\n"
+    "                     as TSV\n"
+    "  --json             print the report as JSON\n"
+    "  --svg FILE         draw accuracy against coverage and the ROC curves into FILE\n";
 
 void usage_print(const char *command)
 {
@@ -75,6 +122,10 @@ void usage_print(const char *command)
         fputs(SCORE_HELP, stdout);
     else if (command && strcmp(command, "filter") == 0)
         fputs(FILTER_HELP, stdout);
+    else if (command && strcmp(command, "stats") == 0)
+        fputs(STATS_HELP, stdout);
+    else if (command && strcmp(command, "eval") == 0)
+        fputs(EVAL_HELP, stdout);
     else {
         fputs(TOP_HELP, stdout);
         return;
