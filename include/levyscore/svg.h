@@ -40,9 +40,15 @@ bool svg_line(struct text_buffer *svg, const struct svg_plot *plot, const double
 bool svg_box(struct text_buffer *svg, const struct svg_plot *plot, double x0, double y0, double x1, double y1,
              const char *color, double opacity);
 
-/* A legend in the top right (or, with left, top left) corner of the plot area. */
+/* Corner of the plot area that holds a legend. */
+enum svg_corner {
+    SVG_TOP_LEFT,
+    SVG_TOP_RIGHT,
+    SVG_BOTTOM_RIGHT,
+};
+
 bool svg_legend(struct text_buffer *svg, const struct svg_plot *plot, const struct svg_legend_entry *entries,
-                size_t count, bool left);
+                size_t count, enum svg_corner corner);
 
 bool svg_end(struct text_buffer *svg);
 

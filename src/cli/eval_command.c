@@ -259,9 +259,10 @@ static int write_curve(const struct settings *settings, const struct evaluation 
     return status;
 }
 
-/* Left panel: accuracy of the kept rows against coverage, from 1% of the rows on. */
+/* Left panel: accuracy of the kept rows against coverage, from 1% of the rows on; the legend
+ * is in the right panel. */
 static bool plot_accuracy(struct text_buffer *svg, const struct evaluation *evaluation, const double *curves,
-                          struct svg_legend_entry *legend)
+                          const struct svg_legend_entry *legend)
 {
     size_t rows = evaluation->table->rows;
     size_t first = rows / 100 > 0 ? rows / 100 : 1;
@@ -284,11 +285,11 @@ static bool plot_accuracy(struct text_buffer *svg, const struct evaluation *eval
         }
         ok = svg_line(svg, &plot, xs, ys, n, legend[c].color, c > 0);
     }
-    return ok && svg_legend(svg, &plot, legend, (size_t)evaluation->count, true);
+    return ok;
 }
 
 /* Right panel: ROC curves, correct predictions as the positive class. */
-static bool plot_roc(struct text_buffer *svg, const struct evaluation *evaluation, struct svg_legend_entry *legend)
+static bool plot_roc(struct text_buffer *svg, const struct evaluation *evaluation, const struct svg_legend_entry *legend)
 {
     size_t rows = evaluation->table->rows;
     struct svg_plot plot = {620, 50, 380, 380, 0.0, 1.0, 0.0, 1.0};
@@ -315,7 +316,8 @@ static bool plot_roc(struct text_buffer *svg, const struct evaluation *evaluatio
     ok = ok && fpr && tpr;
     free(fpr);
     free(tpr);
-    return ok;
+    /* ROC curves of useful scores stay above the diagonal, which leaves the bottom right free. */
+    return ok && svg_legend(svg, &plot, legend, (size_t)evaluation->count, SVG_BOTTOM_RIGHT);
 }
 
 static int write_plot(const struct settings *settings, const struct evaluation *evaluation, const double *curves)

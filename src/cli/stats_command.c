@@ -366,7 +366,7 @@ static bool plot_norms(struct text_buffer *svg, const struct settings *settings,
     }
     entries[count++] = (struct svg_legend_entry){"#d62728", given_label, false, false};
     entries[count++] = (struct svg_legend_entry){"#2ca02c", fitted_label, true, false};
-    return ok && svg_legend(svg, &plot, entries, count, false);
+    return ok && svg_legend(svg, &plot, entries, count, SVG_TOP_RIGHT);
 }
 
 static int write_plot(const struct settings *settings, const struct stats *stats)

@@ -194,18 +194,19 @@ bool svg_box(struct text_buffer *svg, const struct svg_plot *plot, double x0, do
 }
 
 bool svg_legend(struct text_buffer *svg, const struct svg_plot *plot, const struct svg_legend_entry *entries,
-                size_t count, bool left)
+                size_t count, enum svg_corner corner)
 {
     double widest = 0;
     for (size_t i = 0; i < count; i++)
         widest = fmax(widest, (double)strlen(entries[i].label));
     double box_width = 40 + widest * 7.0;
-    double x = left ? plot->left + 10 : plot->left + plot->width - box_width - 10;
-    double y = plot->top + 10;
+    double box_height = 8 + 20.0 * (double)count;
+    double x = corner == SVG_TOP_LEFT ? plot->left + 10 : plot->left + plot->width - box_width - 10;
+    double y = corner == SVG_BOTTOM_RIGHT ? plot->top + plot->height - box_height - 10 : plot->top + 10;
     bool ok = append_format(svg,
                             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" "
                             "fill-opacity=\"0.9\" stroke=\"#888888\"/>\n",
-                            x, y, box_width, 8 + 20.0 * (double)count);
+                            x, y, box_width, box_height);
     for (size_t i = 0; ok && i < count; i++) {
         double line_y = y + 18 + 20.0 * (double)i;
         if (entries[i].box)
