@@ -22,8 +22,8 @@ struct histogram {
 };
 
 /*
- * Bins over [min, max] of sorted finite values: bins equal bins, or with bin_width > 0 bins of that
- * width from a multiple of it. Equal min and max get the range [min - 0.5, max + 0.5], as NumPy
+ * Plan bins over [min, max] (finite): bins equal bins, or with bin_width > 0 bins of that width
+ * from a multiple of it. Equal min and max get the range [min - 0.5, max + 0.5], as NumPy
  * does. Returns the number of bins, 0 when more than max_bins would be needed.
  */
 size_t histogram_plan(double min, double max, unsigned bins, double bin_width, size_t max_bins,

@@ -134,7 +134,7 @@ static double average_precision(const struct ranked_rows *ranked, bool errors_po
     return sum;
 }
 
-static double fpr_at_tpr(const struct ranked_rows *ranked, double tpr_wanted)
+static double fpr_at_tpr(const struct ranked_rows *ranked, double min_tpr)
 {
     double positives = (double)ranked->correct_rows;
     double negatives = (double)(ranked->rows - ranked->correct_rows);
@@ -144,7 +144,7 @@ static double fpr_at_tpr(const struct ranked_rows *ranked, double tpr_wanted)
         size_t tp = count_correct(ranked, begin, end);
         true_positives += tp;
         false_positives += (end - begin) - tp;
-        if ((double)true_positives / positives >= tpr_wanted)
+        if ((double)true_positives / positives >= min_tpr)
             break;
     }
     return (double)false_positives / negatives;

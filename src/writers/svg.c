@@ -91,7 +91,13 @@ static double tick_step(double range)
     double raw = range / 5.0;
     double power = pow(10.0, floor(log10(raw)));
     double fraction = raw / power;
-    double nice = fraction < 1.5 ? 1.0 : fraction < 3.5 ? 2.0 : fraction < 7.5 ? 5.0 : 10.0;
+    double nice = 10.0;
+    if (fraction < 1.5)
+        nice = 1.0;
+    else if (fraction < 3.5)
+        nice = 2.0;
+    else if (fraction < 7.5)
+        nice = 5.0;
     return nice * power;
 }
 
