@@ -11,6 +11,7 @@
 #include "levyscore/format_double.h"
 #include "levyscore/message.h"
 #include "levyscore/metrics.h"
+#include "levyscore/output.h"
 #include "levyscore/svg.h"
 #include "report.h"
 #include "row_table.h"
@@ -235,28 +236,77 @@ static bool append_number(struct text_buffer *text, double value)
     return report_printf(text, "\t%s", number);
 }
 
+/* The --curve output, written in pieces of about 1 MiB so that its text never sits whole in memory. */
+struct curve_file {
+    const char *path;
+    struct output *out;
+    struct text_buffer text;
+    bool write_failed;
+};
+
+static bool curve_file_open(struct curve_file *file, const char *path)
+{
+    *file = (struct curve_file){.path = path};
+    struct error error;
+    file->out = output_open(path, &error);
+    if (!file->out)
+        message_error(path, "%s", error.text);
+    return file->out != NULL;
+}
+
+/* Send the buffered text once it passes 1 MiB, or always with force. */
+static bool curve_file_flush(struct curve_file *file, bool force)
+{
+    if (!force && file->text.used < (1u << 20))
+        return true;
+    struct error error;
+    if (file->text.used > 0 && !output_write(file->out, file->text.data, file->text.used, &error)) {
+        message_error(output_name(file->out), "%s", error.text);
+        file->write_failed = true;
+        return false;
+    }
+    file->text.used = 0;
+    return true;
+}
+
+/* Commit the file when ok and every write went through, else discard it. Returns an exit status. */
+static int curve_file_close(struct curve_file *file, bool ok)
+{
+    ok = ok && curve_file_flush(file, true);
+    if (!ok && !file->write_failed)
+        message_error(file->path, "out of memory for the curve");
+    text_buffer_free(&file->text);
+    if (!ok) {
+        output_discard(file->out);
+        return EXIT_FAILED;
+    }
+    struct error error;
+    if (!output_commit(file->out, &error)) {
+        message_error(file->path, "%s", error.text);
+        return EXIT_FAILED;
+    }
+    return EXIT_OK;
+}
+
 /* TSV: kept rows, coverage, then the accuracy of each column's kept rows. */
 static int write_curve(const struct settings *settings, const struct evaluation *evaluation, const double *curves)
 {
     size_t rows = evaluation->table->rows;
-    struct text_buffer text = {0};
-    bool ok = report_printf(&text, "kept\tcoverage");
+    struct curve_file file;
+    if (!curve_file_open(&file, settings->curve_path))
+        return EXIT_FAILED;
+
+    bool ok = report_printf(&file.text, "kept\tcoverage");
     for (int c = 0; ok && c < evaluation->count; c++)
-        ok = report_printf(&text, "\taccuracy_%s", evaluation->columns[c].name);
-    ok = ok && report_printf(&text, "\n");
+        ok = report_printf(&file.text, "\taccuracy_%s", evaluation->columns[c].name);
+    ok = ok && report_printf(&file.text, "\n");
     for (size_t k = 1; ok && k <= rows; k++) {
-        ok = report_printf(&text, "%zu", k) && append_number(&text, (double)k / (double)rows);
+        ok = report_printf(&file.text, "%zu", k) && append_number(&file.text, (double)k / (double)rows);
         for (int c = 0; ok && c < evaluation->count; c++)
-            ok = append_number(&text, curves[(size_t)c * rows + k - 1]);
-        ok = ok && report_printf(&text, "\n");
+            ok = append_number(&file.text, curves[(size_t)c * rows + k - 1]);
+        ok = ok && report_printf(&file.text, "\n") && curve_file_flush(&file, false);
     }
-    int status = EXIT_FAILED;
-    if (ok)
-        status = report_write_file(settings->curve_path, &text);
-    else
-        message_error(settings->curve_path, "out of memory for the curve");
-    text_buffer_free(&text);
-    return status;
+    return curve_file_close(&file, ok);
 }
 
 /* Left panel: accuracy of the kept rows against coverage, from 1% of the rows on; the legend

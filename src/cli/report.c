@@ -35,14 +35,10 @@ bool report_json_number(cJSON *object, const char *name, double value)
     return item && cJSON_AddItemToObject(object, name, item);
 }
 
-static int write_to(const char *path, const struct text_buffer *text)
+/* Write text to out, which is open, and commit it. */
+static int write_and_commit(struct output *out, const char *path, const struct text_buffer *text)
 {
     struct error error;
-    struct output *out = output_open(path, &error);
-    if (!out) {
-        message_error(path, "%s", error.text);
-        return EXIT_FAILED;
-    }
     if (text->used > 0 && !output_write(out, text->data, text->used, &error)) {
         message_error(output_name(out), "%s", error.text);
         output_discard(out);
@@ -56,9 +52,25 @@ static int write_to(const char *path, const struct text_buffer *text)
     return EXIT_OK;
 }
 
+static int write_to(const char *path, const struct text_buffer *text)
+{
+    struct error error;
+    struct output *out = output_open(path, &error);
+    if (!out) {
+        message_error(path, "%s", error.text);
+        return EXIT_FAILED;
+    }
+    return write_and_commit(out, path, text);
+}
+
 int report_write(const struct settings *settings, const struct text_buffer *text)
 {
-    return write_to(settings->output_path, text);
+    /* run_open_output also rejects -o naming the input file. */
+    struct output *out;
+    int status = run_open_output(settings, false, &out);
+    if (status != EXIT_OK)
+        return status;
+    return write_and_commit(out, settings->output_path, text);
 }
 
 int report_write_json(const struct settings *settings, const cJSON *document)
@@ -83,6 +95,7 @@ int report_write_json(const struct settings *settings, const cJSON *document)
 
 int report_write_file(const char *path, const struct text_buffer *text)
 {
+    /* TODO: --svg and --curve naming the input file replace it; only -o is checked against the input. */
     return write_to(path, text);
 }
 

@@ -155,6 +155,8 @@ double gamma_log_star(double a)
 /* exp(z^2) erfc(z) for z >= 0, within a few ulps. */
 static double scaled_erfc(double z)
 {
+    /* NOTE: below 26 the accuracy rests on the C library's erfc; glibc 2.36 passes the mpmath
+     * tables, other libraries are untested. */
     if (z < 26.0) {
         /* erfc(26) is 5.7e-296, still a normal double; z^2 = s + s_error exactly. */
         double s = z * z;
