@@ -13,7 +13,8 @@
 
 struct output {
     int fd;
-    char *path;             /* target, or NULL for stdout */
+    char *path;             /* target as given, for messages, or NULL for stdout */
+    char *target_path;      /* target with symbolic links resolved: the file rename replaces */
     char *temp_path;        /* temporary file renamed to path on commit */
     unsigned char *buffer;
     size_t used;
@@ -41,8 +42,12 @@ static void register_temp(const char *path)
     snprintf(temp_for_signals, sizeof temp_for_signals, "%s", path);
     temp_registered = 1;
 
+    /* Writing past the file size limit then fails with EFBIG, which the error path reports and
+     * cleans up after, instead of killing the process. */
+    signal(SIGXFSZ, SIG_IGN);
+
     /* A signal ignored on entry (nohup, a background job of a shell) stays ignored. */
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGPIPE};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action, previous;
         memset(&action, 0, sizeof action);
@@ -107,6 +112,27 @@ static bool open_temp_beside(struct output *out, const char *path, struct error 
 
 /* Open a target that is not a regular file, such as /dev/null or a FIFO, for writing in place,
  * because renaming a file over it would replace the device node or the FIFO. */
+/*
+ * Set out->target_path: path itself, or for a symbolic link the file it points to, so that the
+ * rename replaces that file and not the link (-o /dev/stdout must never replace /dev/stdout).
+ */
+static bool resolve_target(struct output *out, const char *path, struct error *error)
+{
+    struct stat link;
+    if (lstat(path, &link) == 0 && S_ISLNK(link.st_mode)) {
+        out->target_path = realpath(path, NULL);
+        if (!out->target_path) {
+            error_set_errno(error, errno, "cannot resolve the symbolic link");
+            return false;
+        }
+        return true;
+    }
+    out->target_path = strdup(path);
+    if (!out->target_path)
+        error_set(error, "out of memory");
+    return out->target_path != NULL;
+}
+
 static bool open_in_place(struct output *out, const char *path, const struct stat *target, struct error *error)
 {
     if (S_ISDIR(target->st_mode)) {
@@ -144,7 +170,7 @@ struct output *output_open(const char *path, struct error *error)
         } else if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
             opened = open_in_place(out, path, &target, error);
         } else {
-            opened = open_temp_beside(out, path, error);
+            opened = resolve_target(out, path, error) && open_temp_beside(out, out->target_path, error);
         }
         if (!opened) {
             output_discard(out);
@@ -249,6 +275,7 @@ static void release(struct output *out)
 {
     free(out->buffer);
     free(out->path);
+    free(out->target_path);
     free(out->temp_path);
     free(out);
 }
@@ -282,7 +309,7 @@ bool output_commit(struct output *out, struct error *error)
         ok = false;
     }
     out->fd = -1;
-    if (ok && rename(out->temp_path, out->path) != 0) {
+    if (ok && rename(out->temp_path, out->target_path) != 0) {
         error_set_errno(error, errno, "cannot replace the file");
         ok = false;
     }

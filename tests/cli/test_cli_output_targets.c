@@ -1,0 +1,56 @@
+/*
+ * Where -o writes: through symbolic links to the file they name (never replacing the link), and
+ * with no temporary file left when the file size limit stops the write.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_run.h"
+#include "data.h"
+
+static struct cli_result run_in_scratch(const char *command)
+{
+    const char *folder = scratch_folder();
+    cr_assert_not_null(folder);
+    char line[4096];
+    snprintf(line, sizeof line, "d='%s' && cd \"$d\" && { %s\n}; status=$?; cd / && rm -rf \"$d\"; exit $status", folder,
+             command);
+    return cli_run_shell(line);
+}
+
+Test(output_targets, symlink_target_replaced_not_link)
+{
+    char command[2048];
+    snprintf(command, sizeof command,
+             "echo OLD > real.tsv && ln -s real.tsv link.tsv && \"$LEVYSCORE\" score '%s' -o link.tsv && "
+             "test -L link.tsv && echo link-kept && head -n 1 real.tsv",
+             data_path("cases/npy-big-endian/be_f8.npy"));
+    struct cli_result r = run_in_scratch(command);
+    cr_expect_str_eq(r.out, "link-kept\nindex\tnorm\tscore\n", "stderr: %s", r.err);
+    cli_result_free(&r);
+}
+
+Test(output_targets, symlink_to_stdout_writes_through)
+{
+    char command[2048];
+    snprintf(command, sizeof command,
+             "ln -s /proc/self/fd/1 out && \"$LEVYSCORE\" score '%s' -o out > captured.tsv && "
+             "test -L out && echo link-kept && wc -l < captured.tsv",
+             data_path("cases/npy-big-endian/be_f8.npy"));
+    struct cli_result r = run_in_scratch(command);
+    cr_expect_str_eq(r.out, "link-kept\n5\n", "stderr: %s", r.err);
+    cli_result_free(&r);
+}
+
+Test(output_targets, file_size_limit_leaves_no_temporary)
+{
+    char command[2048];
+    snprintf(command, sizeof command,
+             "echo OLD > out.tsv && (ulimit -f 1; \"$LEVYSCORE\" score '%s' -o out.tsv); echo \"status=$?\"; ls -A; cat out.tsv",
+             data_path("cases/sigpipe-head/many_rows.npy"));
+    struct cli_result r = run_in_scratch(command);
+    cr_expect_str_eq(r.out, "status=1\nout.tsv\nOLD\n", "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "out.tsv: write failed: File too large") != NULL, "stderr: %s", r.err);
+    cli_result_free(&r);
+}
