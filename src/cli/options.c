@@ -260,6 +260,8 @@ static int apply_option(struct settings *settings, int option, const char *name,
     uint64_t number;
     switch (option) {
     case 'o':
+        if (*value == '\0')
+            return usage_error(settings, "option -o: empty file name%s%s; give a file, or - for stdout", "", "");
         settings->output_path = value;
         break;
     case 'v':
