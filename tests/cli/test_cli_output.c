@@ -454,6 +454,7 @@ Test(cli_output, usage_errors_exit_2)
         {{"filter", "--keep"}, "missing value"},
         {{"score", "--dof"}, "missing value"},
         {{"score", "-o"}, "missing value"},
+        {{"score", "-o", "", "/nonexistent.npy"}, "empty file name"},
         {{"score", "--bogus", "/nonexistent.npy"}, "--bogus"},
         {{"score", "-x", "/nonexistent.npy"}, "-x"},
         {{NULL}, "missing command"},
