@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "levyscore/format_double.h"
 #include "levyscore/message.h"
@@ -81,17 +82,38 @@ static int write_result(const struct settings *settings, double cut, uint64_t ro
     return EXIT_OK;
 }
 
-int threshold_command(const struct settings *settings)
+/* Check that every input is a regular file, which can be read four times, and none is the -o file. */
+static int check_inputs(const struct settings *settings)
 {
-    for (int i = 0; i < settings->input_count; i++)
-        if (strcmp(settings->input_paths[i], "-") == 0) {
-            message_error(NULL, "threshold reads its inputs several times, so it takes files, not stdin");
-            return EXIT_USAGE;
-        }
     if (settings->input_count == 0) {
         message_error(NULL, "threshold needs at least one input file");
         return EXIT_USAGE;
     }
+
+    struct stat output;
+    bool output_exists = settings->output_path && strcmp(settings->output_path, "-") != 0 &&
+                         stat(settings->output_path, &output) == 0;
+    for (int i = 0; i < settings->input_count; i++) {
+        const char *path = settings->input_paths[i];
+        struct stat input;
+        if (strcmp(path, "-") == 0 || (stat(path, &input) == 0 && !S_ISREG(input.st_mode))) {
+            message_error(path, "threshold reads its inputs several times, so each must be a regular file, "
+                                "not stdin, a pipe or a device");
+            return EXIT_USAGE;
+        }
+        if (output_exists && input.st_dev == output.st_dev && input.st_ino == output.st_ino) {
+            message_error(NULL, "option -o: '%s' is an input file; write to another file", settings->output_path);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+int threshold_command(const struct settings *settings)
+{
+    int checked = check_inputs(settings);
+    if (checked != EXIT_OK)
+        return checked;
 
     struct batch_scorer scorer;
     if (!batch_scorer_open(&scorer, settings))

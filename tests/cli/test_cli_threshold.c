@@ -48,6 +48,14 @@ static char *shell_output(const char *command)
     return r.out;
 }
 
+/* Run a shell command in tests/data/shards, whatever its status. */
+static struct cli_result shell_result(const char *command)
+{
+    char line[4096];
+    snprintf(line, sizeof line, "cd '%s' && %s", data_path("shards"), command);
+    return cli_run_shell(line);
+}
+
 /* Indices one per line as "a,b,c". */
 static void join_lines(char *text)
 {
@@ -105,7 +113,23 @@ Test(threshold, stdin_rejected)
 {
     struct cli_result r = cli_run("", 0, "threshold", "--keep", "0.5", "-");
     cr_expect_eq(r.status, 2);
-    cr_expect(strstr(r.err, "takes files, not stdin") != NULL, "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "each must be a regular file") != NULL, "stderr: %s", r.err);
+    cli_result_free(&r);
+}
+
+Test(threshold, pipe_path_rejected)
+{
+    struct cli_result r = shell_result("cat shard1.npy | \"$LEVYSCORE\" threshold --keep 0.5 shard0.npy /dev/stdin");
+    cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "/dev/stdin: threshold reads its inputs several times") != NULL, "stderr: %s", r.err);
+    cli_result_free(&r);
+}
+
+Test(threshold, output_naming_any_input_rejected)
+{
+    struct cli_result r = shell_result("\"$LEVYSCORE\" threshold --keep 0.5 shard0.npy shard1.npy -o shard1.npy");
+    cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "'shard1.npy' is an input file") != NULL, "stderr: %s", r.err);
     cli_result_free(&r);
 }
 
