@@ -62,6 +62,23 @@ struct sink {
     bool print_index;
 };
 
+/* TSV spelling of a character that cannot stand in a field, or NULL. */
+static const char *tsv_escape(char c)
+{
+    switch (c) {
+    case '\t':
+        return "\\t";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\\':
+        return "\\\\";
+    default:
+        return NULL;
+    }
+}
+
 static bool sink_write(struct sink *sink, const struct batch *batch, size_t i, struct error *error)
 {
     if (!sink->print_index)
@@ -69,8 +86,14 @@ static bool sink_write(struct sink *sink, const struct batch *batch, size_t i, s
 
     char line[48];
     if (batch->ids) {
-        const char *id = batch->ids[i];
-        return output_write(sink->out, id, strlen(id), error) && output_write(sink->out, "\n", 1, error);
+        /* One id per line: tab, CR, LF and backslash are escaped as in TSV score output. */
+        for (const char *c = batch->ids[i]; *c; c++) {
+            const char *escape = tsv_escape(*c);
+            bool ok = escape ? output_write(sink->out, escape, 2, error) : output_write(sink->out, c, 1, error);
+            if (!ok)
+                return false;
+        }
+        return output_write(sink->out, "\n", 1, error);
     }
     int length = snprintf(line, sizeof line, "%" PRIu64 "\n", batch->first_row + i);
     return output_write(sink->out, line, (size_t)length, error);

@@ -249,8 +249,17 @@ static enum score_format score_format_for(const char *path)
 {
     enum score_format format = SCORE_TSV;
     const char *dot = path ? strrchr(path, '.') : NULL;
-    if (dot && strchr(dot, '/') == NULL)
-        parse_score_format(dot + 1, &format);
+    if (!dot || strchr(dot, '/'))
+        return format;
+    char extension[8];
+    if (strlen(dot + 1) >= sizeof extension)
+        return format;
+    snprintf(extension, sizeof extension, "%s", dot + 1);
+    for (char *c = extension; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    if (strcmp(extension, "ndjson") == 0)
+        return SCORE_JSONL;
+    parse_score_format(extension, &format);
     return format;
 }
 
@@ -466,7 +475,7 @@ int settings_parse(int argc, char **argv, struct settings *settings)
     };
 
     if (argc < 2)
-        return usage_error(NULL, "%s%smissing command: score or filter", "", "");
+        return usage_error(NULL, "%s%smissing command: score, filter, threshold, stats or eval", "", "");
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
         usage_print(argc > 2 && strcmp(command, "help") == 0 ? argv[2] : NULL);
@@ -498,7 +507,7 @@ int settings_parse(int argc, char **argv, struct settings *settings)
         if (option == ':')
             return usage_error(settings, "option %s: missing value%s", shown, "");
         if (option == '?')
-            return usage_error(settings, "unknown option '%s'%s", shown, "");
+            return usage_error(settings, "unknown or ambiguous option '%s'%s", shown, "");
         if (option == 'h') {
             usage_print(command);
             return SETTINGS_DONE;

@@ -55,7 +55,8 @@ int run_open_output(const struct settings *settings, bool binary, struct output 
         return EXIT_FAILED;
     }
     if (binary && output_is_terminal(*out) && !settings->force) {
-        message_error("<stdout>", "refusing to write binary output to a terminal; redirect it, use -o, or add --force");
+        message_error(output_name(*out), "refusing to write binary output to a terminal; redirect it, write to a file, "
+                                         "or add --force");
         output_discard(*out);
         *out = NULL;
         return EXIT_FAILED;
@@ -137,17 +138,18 @@ void row_watch_report(const struct row_watch *watch, const struct settings *sett
                      watch->first_nonfinite_line);
         else
             snprintf(place, sizeof place, "row %" PRIu64, watch->first_nonfinite_row);
-        message_warning(name, "%" PRIu64 " rows hold NaN or infinite values, the first is %s; their score is nan "
+        message_warning(name, "%" PRIu64 " %s NaN or infinite values, the first is %s; their score is nan "
                               "or -inf%s (--strict makes this an error)",
-                        watch->nonfinite_rows, place, settings->command == COMMAND_FILTER ? ", and nan is never kept" : "");
+                        watch->nonfinite_rows, watch->nonfinite_rows == 1 ? "row holds" : "rows hold", place, settings->command == COMMAND_FILTER ? ", and nan is never kept" : "");
     }
 
     uint64_t finite_rows = watch->rows - watch->nonfinite_rows;
     if (finite_rows >= 2 && watch->norm_max > 0 &&
         watch->norm_max - watch->norm_min <= NORM_SPREAD_EQUAL * watch->norm_max) {
-        message_warning(name, "all %" PRIu64 " rows have the same norm, %.7g (within 1e-4): the embeddings look "
-                              "L2-normalised, so the score cannot rank them; score the embeddings before normalisation",
-                        finite_rows, watch->norm_max);
+        bool unit = fabs(watch->norm_max - 1.0) <= NORM_SPREAD_EQUAL;
+        message_warning(name, "all %" PRIu64 " rows have the same norm, %.7g (within 1e-4): the embeddings look %s, "
+                              "so the score cannot rank them; score the embeddings before normalisation",
+                        finite_rows, watch->norm_max, unit ? "L2-normalised" : "normalised to one length");
     }
 }
 

@@ -6,6 +6,7 @@
 static const char TOP_HELP[] =
     "usage: levyscore score [options] [FILE|-]\n"
     "       levyscore filter (--keep F | --min-score S | --min-pvalue P) [options] [FILE|-]\n"
+    "       levyscore threshold --keep F [options] FILE...\n"
     "       levyscore stats [options] [FILE|-]\n"
     "       levyscore eval (--correct FILE | --labels FILE --predictions FILE) [options] [FILE|-]\n"
     "\n"
@@ -16,6 +17,8 @@ static const char TOP_HELP[] =
     "Commands:\n"
     "  score    print index, norm and score of every row\n"
     "  filter   write only the rows with the highest scores, in the input's format\n"
+    "  threshold  print the score at which filter --min-score keeps ceil(F*N) rows of\n"
+    "           several files together, to filter shards separately\n"
     "  stats    compare the norms with Chi_K: quantiles, fitted scale, KS distance,\n"
     "           histograms\n"
     "  eval     measure how well the score tells correct predictions from errors\n"
@@ -48,7 +51,24 @@ static const char INPUT_HELP[] =
     "  -o, --output FILE  write FILE (replaced only when the run succeeds) instead of stdout\n"
     "  -v, --verbose      print a summary line on stderr\n"
     "  --force            write binary output to a terminal\n"
+    "  --threads N        threads that parse, score and format (default: online CPUs);\n"
+    "                     the output does not depend on N\n"
+    "  --progress, --no-progress\n"
+    "                     show or hide the progress line on stderr (default: shown when\n"
+    "                     stderr is a terminal and the run takes over a second)\n"
     "  -h, --help         print this help\n";
+
+static const char THRESHOLD_HELP[] =
+    "usage: levyscore threshold --keep F [options] FILE...\n"
+    "\n"
+    "Print the score at which 'filter --min-score' keeps ceil(F*N) rows of all the\n"
+    "FILEs together (N: their total rows), so that each shard can be filtered on its\n"
+    "own with the same cut. Output: a header line, then score, rows, target\n"
+    "(ceil(F*N)) and kept (rows scoring at least the cut; above target only when\n"
+    "rows tie at it), tab-separated. FILEs are read four times, so they must be\n"
+    "regular files.\n"
+    "\n"
+    "  --keep F           the fraction of all rows to keep (0 < F <= 1)\n";
 
 static const char SCORE_HELP[] =
     "usage: levyscore score [options] [FILE|-]\n"
@@ -120,6 +140,8 @@ void usage_print(const char *command)
 {
     if (command && strcmp(command, "score") == 0)
         fputs(SCORE_HELP, stdout);
+    else if (command && strcmp(command, "threshold") == 0)
+        fputs(THRESHOLD_HELP, stdout);
     else if (command && strcmp(command, "filter") == 0)
         fputs(FILTER_HELP, stdout);
     else if (command && strcmp(command, "stats") == 0)

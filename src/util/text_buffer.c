@@ -5,7 +5,8 @@
 
 char *text_buffer_reserve(struct text_buffer *text, size_t n)
 {
-    if (text->capacity - text->used < n) {
+    /* An empty buffer gets storage even for n = 0, so that the result is never NULL on success. */
+    if (text->capacity - text->used < n || !text->data) {
         size_t capacity = text->capacity ? text->capacity : 4096;
         while (capacity - text->used < n)
             capacity *= 2;

@@ -203,9 +203,9 @@ Test(cli_csv, same_bytes_as_npy)
         cr_expect_gt(from_csv.out_size, 100, "--to %s", formats[i]);
         cr_expect(from_csv.out_size == from_npy.out_size && memcmp(from_csv.out, from_npy.out, from_csv.out_size) == 0,
                   "--to %s: CSV output differs from .npy output:\n%s\n---\n%s", formats[i], from_csv.out, from_npy.out);
-        cr_expect(strstr(from_csv.err, "1 rows hold NaN or infinite values, the first is row 7 (line 8)"), "%s",
+        cr_expect(strstr(from_csv.err, "1 row holds NaN or infinite values, the first is row 7 (line 8)"), "%s",
                   from_csv.err);
-        cr_expect(strstr(from_npy.err, "1 rows hold NaN or infinite values, the first is row 7"), "%s", from_npy.err);
+        cr_expect(strstr(from_npy.err, "1 row holds NaN or infinite values, the first is row 7"), "%s", from_npy.err);
         cli_result_free(&from_csv);
         cli_result_free(&from_npy);
     }
