@@ -52,6 +52,60 @@ static enum input_format detect_format(const char *path, const unsigned char *st
     return FORMAT_CSV;
 }
 
+/* Name of a compressed or archive format that start[0..n) begins with, or NULL. */
+static const char *compressed_format(const unsigned char *start, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t size;
+        const char *name;
+    } formats[] = {
+        {"\x1f\x8b", 2, "gzip-compressed"},
+        {"\x28\xb5\x2f\xfd", 4, "zstd-compressed"},
+        {"\xfd" "7zXZ", 6, "xz-compressed"},
+        {"BZh", 3, "bzip2-compressed"},
+        {"PK\x03\x04", 4, "a ZIP archive (such as a .npz file)"},
+    };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (n >= formats[i].size && memcmp(start, formats[i].magic, formats[i].size) == 0)
+            return formats[i].name;
+    return NULL;
+}
+
+/*
+ * Reject binary data where text is expected: a compressed file or archive, or text with a NUL
+ * byte in its first 4 KiB. Read as text, such data would end in a wrong error or, worse, in a
+ * header line and no rows.
+ */
+static bool check_text(struct input *in, struct error *error)
+{
+    int64_t got = input_fill(in, 4096, error);
+    if (got < 0)
+        return false;
+    const unsigned char *start = input_data(in);
+    size_t n = (size_t)got < 4096 ? (size_t)got : 4096;
+
+    const char *compressed = compressed_format(start, n);
+    if (compressed) {
+        if (strncmp(compressed, "a ZIP", 5) == 0)
+            error_set(error, "the input is %s, not text; extract it first (unzip)", compressed);
+        else
+            error_set(error, "the input is %s; decompress it first, for example: zcat FILE | levyscore ...",
+                      compressed);
+        return false;
+    }
+    /* UTF-16 text is full of NUL bytes; the text readers name its encoding instead. */
+    bool utf16 = n >= 2 && ((start[0] == 0xFF && start[1] == 0xFE) || (start[0] == 0xFE && start[1] == 0xFF));
+    const unsigned char *nul = utf16 ? NULL : memchr(start, 0, n);
+    if (nul) {
+        error_set(error, "binary data where text was expected (a NUL byte at offset %zu); raw floats need "
+                         "--in-format raw --dim K",
+                  (size_t)(nul - start));
+        return false;
+    }
+    return true;
+}
+
 struct reader *reader_open(const char *path, const struct reader_options *options, bool two_passes,
                            struct error *error)
 {
@@ -67,6 +121,12 @@ struct reader *reader_open(const char *path, const struct reader_options *option
             return NULL;
         }
         format = detect_format(path, input_data(in), (size_t)got);
+    }
+
+    bool text = format == FORMAT_CSV || format == FORMAT_TSV || format == FORMAT_JSONL;
+    if (text && !check_text(in, error)) {
+        input_close(in);
+        return NULL;
     }
 
     struct reader *reader = NULL;
