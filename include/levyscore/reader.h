@@ -98,6 +98,8 @@ struct reader {
     struct reader_layout layout;
     /* What detection decided (delimiter, header, id column), one line for -v; empty if nothing. */
     char note[512];
+    /* A detection decision the user should check even without -v; empty if none. */
+    char warning[256];
     /* Set by a caller that calls reader_decode on every batch itself, to spread it over threads;
      * otherwise reader_next decodes each batch whole. */
     bool deferred_decode;

@@ -28,6 +28,8 @@ struct reader *run_open_input(const struct settings *settings, bool two_passes)
     }
     if (settings->verbose && reader->note[0])
         message_note(reader_name(reader), "%s", reader->note);
+    if (reader->warning[0])
+        message_warning(reader_name(reader), "%s", reader->warning);
     return reader;
 }
 

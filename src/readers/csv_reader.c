@@ -438,9 +438,14 @@ static bool choose_header(struct csv_reader *reader, const struct reader_options
     bool header = csv_detect_header(&reader->fields, lines->has_second ? second : NULL);
     if (header)
         csv_note_add(note, note_size, "header line %" PRIu64 " detected", number);
-    else if (csv_is_pandas_default_header(&reader->fields))
+    else if (csv_is_pandas_default_header(&reader->fields)) {
         csv_note_add(note, note_size, "line %" PRIu64 " reads 0,1,...,%zu as the column names pandas writes by default, "
                                       "but is read as data (--header skips it)", number, reader->fields.count - 1);
+        snprintf(reader->base.warning, sizeof reader->base.warning,
+                 "line %" PRIu64 " is 0,1,...,%zu, the column names pandas writes by default, and is read as data; "
+                 "add --header if it is a header, --no-in-header to silence this",
+                 number, reader->fields.count - 1);
+    }
     else
         csv_note_add(note, note_size, "no header line detected");
     return header;

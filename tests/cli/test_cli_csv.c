@@ -152,7 +152,8 @@ Test(cli_csv, fixtures_score_as_expected)
         args_add(&args, path);
         struct cli_result r = cli_run_env(NULL, NULL, 0, args.items);
         cr_expect_eq(r.status, 0, "%s: exit %d, stderr: %s", what, r.status, r.err);
-        bool warns = strstr(rows[i].file, "nonfinite") || strstr(rows[i].file, "same_values");
+        bool warns = strstr(rows[i].file, "nonfinite") || strstr(rows[i].file, "same_values") ||
+                     (strstr(rows[i].file, "pandas_noindex_header") && !rows[i].options[0]);
         if (!warns)
             cr_expect_str_empty(r.err, "%s: stderr: %s", what, r.err);
         expect_scores(what, r.out, expected, rows[i].width);
@@ -187,6 +188,21 @@ Test(cli_csv, pandas_default_header_is_data)
     cr_expect(strstr(r.err, "line 1 reads 0,1,...,7 as the column names pandas writes by default, but is read as "
                             "data (--header skips it)"),
               "stderr: %s", r.err);
+    cli_result_free(&r);
+}
+
+Test(cli_csv, pandas_default_header_warns_without_verbose)
+{
+    const char *path = data_path("csv/pandas_noindex_header.csv");
+    struct cli_result r = cli_run(NULL, 0, "score", path);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "warning: line 1 is 0,1,...,7, the column names pandas writes by default, and is read as "
+                            "data; add --header if it is a header"),
+              "stderr: %s", r.err);
+    cli_result_free(&r);
+
+    r = cli_run(NULL, 0, "score", "--no-in-header", path);
+    cr_expect_str_empty(r.err, "--no-in-header must silence the warning: %s", r.err);
     cli_result_free(&r);
 }
 
