@@ -10,13 +10,17 @@
  * ceil(F * N) can be taken without rounding F to a double first. F below 10^-20 is kept as
  * 10^-38, which gives the same count for every N below 2^64.
  */
+/* Most significant digits a --keep fraction may have; F * N is computed exactly with all of them. */
+#define KEEP_DIGITS_MAX 100
+
 struct keep_fraction {
-    uint64_t digits;
-    unsigned exponent;
+    char digits[KEEP_DIGITS_MAX]; /* significant decimal digits, as values 0-9, first digit nonzero */
+    unsigned digit_count;
+    unsigned exponent;          /* F = digits / 10^exponent */
 };
 
 /* Parse text such as "0.8", ".25", "1", "8e-1" or "80%". Returns false unless 0 < F <= 1, and for
- * more than 19 significant digits, which a 64-bit integer cannot hold exactly. */
+ * more than 100 significant digits. */
 bool keep_fraction_parse(const char *text, struct keep_fraction *fraction);
 
 /* ceil(F * rows), exactly. */

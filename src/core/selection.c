@@ -5,14 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 10^19 is the largest power of ten below 2^64. */
-#define DIGITS_MAX 19
+
+/* Most decimal digits of N * F's digits: 20 for N < 2^64 plus the digits of F. */
+#define PRODUCT_DIGITS_MAX (20 + KEEP_DIGITS_MAX)
+
+/* Any power of ten below this leaves F * N < 1 for every N < 2^64, so it counts as this one. */
+#define KEEP_EXPONENT_MAX 150
 
 bool keep_fraction_parse(const char *text, struct keep_fraction *fraction)
 {
-    uint64_t digits = 0;
+    struct keep_fraction parsed = {0};
     int exponent = 0;       /* value = digits * 10^-exponent */
-    int significant = 0;
     bool any_digit = false;
     bool after_point = false;
     const char *at = text;
@@ -25,21 +28,13 @@ bool keep_fraction_parse(const char *text, struct keep_fraction *fraction)
         if (!isdigit((unsigned char)*at))
             break;
         any_digit = true;
-        if (digits == 0 && *at == '0') {
-            if (after_point)
-                exponent++;
-            continue;
-        }
-        if (significant == DIGITS_MAX) {
-            /* Zeros after the point past the last digit that fits leave the value as it is. */
-            if (*at == '0' && after_point)
-                continue;
-            return false;
-        }
-        digits = digits * 10 + (uint64_t)(*at - '0');
-        significant++;
         if (after_point)
             exponent++;
+        if (parsed.digit_count == 0 && *at == '0')
+            continue;
+        if (parsed.digit_count == KEEP_DIGITS_MAX)
+            return false;
+        parsed.digits[parsed.digit_count++] = (char)(*at - '0');
     }
     if (!any_digit)
         return false;
@@ -51,7 +46,6 @@ bool keep_fraction_parse(const char *text, struct keep_fraction *fraction)
             return false;
         char *end;
         long power = strtol(at + 1, &end, 10);
-        /* Any power below -100000 leaves F far under 10^-20, which counts as 10^-38 below. */
         if (power < -100000)
             power = -100000;
         if (power > 100000)
@@ -62,46 +56,64 @@ bool keep_fraction_parse(const char *text, struct keep_fraction *fraction)
         exponent += 2;
         at++;
     }
-    if (*at != '\0' || digits == 0)
+    if (*at != '\0' || parsed.digit_count == 0)
         return false;
 
-    /* Bring the exponent into 0..38 so that 10^exponent fits 128 bits. */
-    while (exponent < 0) {
-        if (digits > UINT64_MAX / 10)
-            return false;
-        digits *= 10;
-        exponent++;
-    }
-    while (exponent > 38 && digits % 10 == 0) {
-        digits /= 10;
+    /* Drop trailing zeros of the digits, then make the exponent non-negative with zeros again. */
+    while (parsed.digits[parsed.digit_count - 1] == 0) {
+        parsed.digit_count--;
         exponent--;
     }
-    if (exponent > 38) {
-        /* Then F < 10^-20, and F * N < 1 for every N below 2^64, so the count is 1 for any rows
-         * at all. 10^-38 gives the same count and keeps 10^exponent within 128 bits. */
-        digits = 1;
-        exponent = 38;
+    while (exponent < 0) {
+        if (parsed.digit_count == KEEP_DIGITS_MAX)
+            return false;
+        parsed.digits[parsed.digit_count++] = 0;
+        exponent++;
     }
 
-    unsigned __int128 denominator = 1;
-    for (int i = 0; i < exponent; i++)
-        denominator *= 10;
-    if ((unsigned __int128)digits > denominator)
+    /* F <= 1: fewer digits than the exponent, or exactly 1 (one digit 1 and exponent 0). */
+    if (parsed.digit_count > (unsigned)exponent && !(parsed.digit_count == 1 && parsed.digits[0] == 1 && exponent == 0))
         return false;
-
-    fraction->digits = digits;
-    fraction->exponent = (unsigned)exponent;
+    if (exponent > KEEP_EXPONENT_MAX) {
+        parsed.digit_count = 1;
+        parsed.digits[0] = 1;
+        exponent = KEEP_EXPONENT_MAX;
+    }
+    parsed.exponent = (unsigned)exponent;
+    *fraction = parsed;
     return true;
 }
 
 uint64_t keep_fraction_count(const struct keep_fraction *fraction, uint64_t rows)
 {
-    unsigned __int128 denominator = 1;
-    for (unsigned i = 0; i < fraction->exponent; i++)
-        denominator *= 10;
-    /* digits < 10^19 and rows < 2^64 multiply to under 2^128. */
-    unsigned __int128 product = (unsigned __int128)fraction->digits * rows;
-    return (uint64_t)((product + denominator - 1) / denominator);
+    /* product = rows * digits, schoolbook, least significant decimal digit first. */
+    unsigned char product[PRODUCT_DIGITS_MAX + 1] = {0};
+    size_t length = 0;
+    for (size_t i = 0; i < fraction->digit_count; i++) {
+        unsigned digit = (unsigned char)fraction->digits[fraction->digit_count - 1 - i];
+        uint64_t carry = 0;
+        uint64_t factor = rows;
+        size_t position = i;
+        /* Add digit * rows at position i, one decimal digit of rows at a time. */
+        while (factor > 0 || carry > 0) {
+            uint64_t sum = product[position] + carry + (uint64_t)digit * (factor % 10);
+            product[position] = (unsigned char)(sum % 10);
+            carry = sum / 10;
+            factor /= 10;
+            position++;
+        }
+        if (position > length)
+            length = position;
+    }
+
+    /* ceil(product / 10^exponent): the digits above the exponent, plus one if any below is nonzero. */
+    uint64_t count = 0;
+    for (size_t position = length; position-- > fraction->exponent;)
+        count = count * 10 + product[position];
+    bool remainder = false;
+    for (size_t position = 0; position < fraction->exponent && position < length; position++)
+        remainder = remainder || product[position] != 0;
+    return count + remainder;
 }
 
 static void swap(double *a, double *b)

@@ -78,7 +78,8 @@ Test(keep_fraction, rejected_spellings)
     static const char *const texts[] = {
         "0", "0.0", "0%", "0e5", "1.5", "1.0000000001", "101%", "2", "-0.1", "-1", "abc", "", "1e", "1e+",
         "e-1", ".", "%", "0.5x", "0.5 ", " 0.5", "0.5%%", "1.0.0", "0x0.8", "nan", "inf", "1e1", "0.1e2",
-        "0.12345678901234567891", "0.5e 0", "0.5e", "0.5e-", "1e99999999999999999999",
+        "0." "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+        "1", "0.5e 0", "0.5e", "0.5e-", "1e99999999999999999999",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         struct keep_fraction fraction;
@@ -110,6 +111,10 @@ Test(keep_fraction, count_exact_where_double_misrounds)
         {"0.1", UINT64_C(1152921504606846976), UINT64_C(115292150460684698)},
         {"0.3", UINT64_MAX, UINT64_C(5534023222112865485)},
         {"0.5", UINT64_MAX, UINT64_C(9223372036854775808)},
+        /* Beyond 19 significant digits, where no 64-bit integer holds the fraction. */
+        {"0.12345678901234567891", UINT64_MAX, UINT64_C(2277375791072698141)},
+        {"0.99999999999999999999", 1000, 1000},
+        {"0.10000000000000000000001", 10, 2},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct count_case *c = &cases[i];
