@@ -139,6 +139,14 @@ static int npy_next(struct reader *base, struct batch *batch, struct error *erro
 
     const unsigned char *bytes = reader->bytes;
     if (reader->mapping) {
+        /* Every batch touches every column of the mapping, so a shrunk file would raise SIGBUS.
+         * NOTE: a file cut between this check and the copy below still does. */
+        struct stat info;
+        if (fstat(input_fd(base->in), &info) != 0 || (uint64_t)info.st_size < reader->mapping_size) {
+            error_set(error, "file shrank while being read: expected %zu bytes, found %" PRIu64,
+                      reader->mapping_size, (uint64_t)info.st_size);
+            return -1;
+        }
         gather_fortran_rows(reader, reader->next_row, rows);
     } else if (reader->use_windows) {
         bytes = map_window(reader, reader->next_row, rows, error);
