@@ -19,6 +19,7 @@ void progress_start(struct progress *progress, const struct settings *settings, 
     bool terminal = isatty(STDERR_FILENO);
     *progress = (struct progress){
         .enabled = settings->progress == 1 || (settings->progress == -1 && terminal),
+        .terminal = terminal,
         .start = seconds_now(),
         .label = label,
     };
@@ -40,7 +41,8 @@ void progress_update(struct progress *progress, const struct reader *reader, uin
     if (!progress->enabled)
         return;
     double now = seconds_now();
-    if (now - progress->last < 0.5 || now - progress->start < 1.0)
+    double interval = progress->terminal ? 0.5 : 2.0;
+    if (now - progress->last < interval || now - progress->start < 1.0)
         return;
     progress->last = now;
     double elapsed = now - progress->start;
@@ -58,17 +60,22 @@ void progress_update(struct progress *progress, const struct reader *reader, uin
     if (total > 0 && done > 0 && done <= total)
         format_duration(left, sizeof left, elapsed * (total - done) / done);
     double rate = done / elapsed;
+    char text[256];
     if (total > 0)
-        message_progress(reader_name(reader), "%s%.0f of %.0f %s (%.0f%%), %.3g %s/s%s%s", progress->label, done,
-                         total, unit, 100 * done / total, rate, unit, left[0] ? ", left " : "", left);
+        snprintf(text, sizeof text, "%s%.0f of %.0f %s (%.0f%%), %.3g %s/s%s%s", progress->label, done, total, unit,
+                 100 * done / total, rate, unit, left[0] ? ", left " : "", left);
     else
-        message_progress(reader_name(reader), "%s%.0f %s, %.3g %s/s", progress->label, done, unit, rate, unit);
+        snprintf(text, sizeof text, "%s%.0f %s, %.3g %s/s", progress->label, done, unit, rate, unit);
+    if (progress->terminal)
+        message_progress(reader_name(reader), "%s", text);
+    else
+        message_note(reader_name(reader), "%s", text);
     progress->shown = true;
 }
 
 void progress_end(struct progress *progress)
 {
-    if (progress->shown)
+    if (progress->shown && progress->terminal)
         message_progress_clear();
     progress->shown = false;
 }

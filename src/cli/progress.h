@@ -14,6 +14,7 @@
  */
 struct progress {
     bool enabled;
+    bool terminal;                  /* rewrite one line in place; else a new line every 2 s */
     bool shown;
     double start;
     double last;
