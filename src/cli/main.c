@@ -5,10 +5,15 @@
 #include <string.h>
 
 #include "levyscore/message.h"
+#include "run.h"
 #include "settings.h"
 
 static int run_command(const struct settings *settings)
 {
+    int checked = run_check_output_paths(settings);
+    if (checked != EXIT_OK)
+        return checked;
+
     switch (settings->command) {
     case COMMAND_SCORE:
         return score_command(settings);

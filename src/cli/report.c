@@ -95,7 +95,6 @@ int report_write_json(const struct settings *settings, const cJSON *document)
 
 int report_write_file(const char *path, const struct text_buffer *text)
 {
-    /* TODO: --svg and --curve naming the input file replace it; only -o is checked against the input. */
     return write_to(path, text);
 }
 

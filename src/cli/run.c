@@ -40,6 +40,34 @@ static bool same_file(const char *a, const char *b)
            info_a.st_ino == info_b.st_ino;
 }
 
+int run_check_output_paths(const struct settings *settings)
+{
+    const char *outputs[] = {settings->output_path, settings->svg_path, settings->curve_path};
+    const char *const output_options[] = {"-o", "--svg", "--curve"};
+    const char *inputs[INPUTS_MAX + 20];
+    size_t input_count = 0;
+    for (int i = 0; i < settings->input_count; i++)
+        inputs[input_count++] = settings->input_paths[i];
+    inputs[input_count++] = settings->correct_path;
+    inputs[input_count++] = settings->labels_path;
+    inputs[input_count++] = settings->predictions_path;
+    for (int i = 0; i < settings->baseline_count; i++)
+        inputs[input_count++] = settings->baseline_paths[i];
+
+    for (size_t o = 0; o < sizeof outputs / sizeof outputs[0]; o++) {
+        if (!outputs[o] || strcmp(outputs[o], "-") == 0)
+            continue;
+        for (size_t i = 0; i < input_count; i++) {
+            if (inputs[i] && strcmp(inputs[i], "-") != 0 && same_file(outputs[o], inputs[i])) {
+                message_error(NULL, "option %s: '%s' is an input file; write to another file", output_options[o],
+                              outputs[o]);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    return EXIT_OK;
+}
+
 int run_open_output(const struct settings *settings, bool binary, struct output **out)
 {
     const char *path = settings->output_path;

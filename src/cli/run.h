@@ -8,6 +8,13 @@
 #include "levyscore/reader.h"
 #include "settings.h"
 
+/*
+ * Check that no output file (-o, --svg, --curve) is one of the input files (embeddings, --correct,
+ * --labels, --predictions, --baseline): such a run would replace its own input. Reports a usage
+ * error and returns EXIT_USAGE, else EXIT_OK.
+ */
+int run_check_output_paths(const struct settings *settings);
+
 /* Open the input of settings; reports the error and returns NULL on failure. */
 struct reader *run_open_input(const struct settings *settings, bool two_passes);
 

@@ -54,3 +54,20 @@ Test(output_targets, file_size_limit_leaves_no_temporary)
     cr_expect(strstr(r.err, "out.tsv: write failed: File too large") != NULL, "stderr: %s", r.err);
     cli_result_free(&r);
 }
+
+Test(output_targets, svg_or_curve_naming_an_input_rejected)
+{
+    char command[2048];
+    snprintf(command, sizeof command,
+             "cp '%s' features.npy && cp '%s' correct.txt && "
+             "\"$LEVYSCORE\" eval --correct correct.txt features.npy --svg features.npy; echo \"svg=$?\"; "
+             "\"$LEVYSCORE\" eval --correct correct.txt features.npy --curve correct.txt; echo \"curve=$?\"; "
+             "cmp -s features.npy '%s' && cmp -s correct.txt '%s' && echo unchanged",
+             data_path("digits-probe/features.npy"), data_path("digits-probe/correct.txt"),
+             data_path("digits-probe/features.npy"), data_path("digits-probe/correct.txt"));
+    struct cli_result r = run_in_scratch(command);
+    cr_expect_str_eq(r.out, "svg=2\ncurve=2\nunchanged\n", "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "option --svg: 'features.npy' is an input file") != NULL, "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "option --curve: 'correct.txt' is an input file") != NULL, "stderr: %s", r.err);
+    cli_result_free(&r);
+}
