@@ -86,8 +86,8 @@ static void expect_one_error(const struct cli_result *r, const char *what, const
 /* Check that every stderr line is a warning about where, as a run on rows with NaN gives. */
 static void expect_only_warnings(const struct cli_result *r, const char *what, const char *where)
 {
-    char prefix[4200];
-    snprintf(prefix, sizeof prefix, "levyscore: %s: warning: ", where);
+    char prefix[4400];
+    snprintf(prefix, sizeof prefix, "levyscore: %.4300s: warning: ", where);
     for (const char *line = r->err; *line;) {
         cr_expect_eq(strncmp(line, prefix, strlen(prefix)), 0, "%s: stderr line is not a warning: '%s'", what, line);
         const char *next = strchr(line, '\n');
