@@ -84,8 +84,14 @@ static bool at_char(struct scanner *s, char c)
     return s->at < s->end && *s->at == c;
 }
 
-/* Read a quoted string into out (truncated to out_size - 1; *full_length gets its length). */
-static bool scan_string(struct scanner *s, char *out, size_t out_size, size_t *full_length,
+/*
+ * Read a quoted string into out (truncated to out_size - 1; *full_length gets its length). what
+ * names the string in errors ("a key", "'descr'"). As in Python, a line end ends the string
+ * unterminated. Other control characters are rejected: Python rejects NUL in a literal, and no
+ * key or dtype that NumPy accepts contains one. A NUL would also end the copy early, so
+ * '<f4\0junk' would pass as '<f4'.
+ */
+static bool scan_string(struct scanner *s, const char *what, char *out, size_t out_size, size_t *full_length,
                         struct error *error)
 {
     skip_space(s);
@@ -98,12 +104,19 @@ static bool scan_string(struct scanner *s, char *out, size_t out_size, size_t *f
     while (s->at < s->end && *s->at != quote) {
         if (*s->at == '\\' && s->at + 1 < s->end)
             s->at++;
+        unsigned char c = (unsigned char)*s->at;
+        if (c == '\n' || c == '\r')
+            break;
+        if (c < 0x20 || c == 0x7F) {
+            error_set(error, "header: %s contains the control character 0x%02x", what, c);
+            return false;
+        }
         if (length + 1 < out_size)
             out[length] = *s->at;
         length++;
         s->at++;
     }
-    if (s->at >= s->end) {
+    if (s->at >= s->end || *s->at != quote) {
         error_set(error, "header: unterminated string");
         return false;
     }
@@ -158,7 +171,11 @@ static bool parse_descr(struct npy_header *header, const char *descr, size_t len
     return true;
 }
 
-/* Parse the value of 'shape': a tuple of non-negative integers. */
+/*
+ * Parse the value of 'shape': a tuple of non-negative integers.
+ * TODO: NumPy also reads every other integer literal of Python (1_000, 0x10) and extra
+ * parentheses such as ((20,)); they are rejected here.
+ */
 static bool parse_shape(struct scanner *s, struct npy_header *header, struct error *error)
 {
     if (!accept(s, '(')) {
@@ -166,6 +183,7 @@ static bool parse_shape(struct scanner *s, struct npy_header *header, struct err
         return false;
     }
     header->ndim = 0;
+    bool comma = false;
     while (!accept(s, ')')) {
         skip_space(s);
         if (s->at < s->end && *s->at == '-') {
@@ -176,6 +194,7 @@ static bool parse_shape(struct scanner *s, struct npy_header *header, struct err
             error_set(error, "header: 'shape' holds something other than an integer");
             return false;
         }
+        const char *digits = s->at;
         uint64_t value = 0;
         while (s->at < s->end && isdigit((unsigned char)*s->at)) {
             unsigned digit = (unsigned)(*s->at++ - '0');
@@ -184,6 +203,13 @@ static bool parse_shape(struct scanner *s, struct npy_header *header, struct err
                 return false;
             }
             value = value * 10 + digit;
+        }
+        /* Python 3 reads 0 and 00 but no other integer that starts with 0. */
+        if (*digits == '0' && value != 0) {
+            size_t length = (size_t)(s->at - digits);
+            error_set(error, "header: dimension '%.*s' in 'shape' has a leading zero, which Python 3 rejects",
+                      length > 24 ? 24 : (int)length, digits);
+            return false;
         }
         /* Python 2 wrote long integers as 3L. */
         if (s->at < s->end && (*s->at == 'L' || *s->at == 'l'))
@@ -197,10 +223,18 @@ static bool parse_shape(struct scanner *s, struct npy_header *header, struct err
             return false;
         }
         header->shape[header->ndim++] = value;
-        if (!accept(s, ',') && !at_char(s, ')')) {
+        comma = accept(s, ',');
+        if (!comma && !at_char(s, ')')) {
             error_set(error, "header: 'shape' is not a tuple of integers");
             return false;
         }
+    }
+
+    /* Python reads (20) as the integer 20, which NumPy rejects as a shape. */
+    if (header->ndim == 1 && !comma) {
+        error_set(error, "header: 'shape' is not a tuple (a single dimension needs a trailing comma: (%" PRIu64 ",))",
+                  header->shape[0]);
+        return false;
     }
     return true;
 }
@@ -275,7 +309,7 @@ bool npy_parse_dict(const char *text, size_t length, struct npy_header *header, 
             error_set(error, "header: unterminated dict");
             return false;
         }
-        if (!scan_string(&s, key, sizeof key, &key_length, error))
+        if (!scan_string(&s, "a key", key, sizeof key, &key_length, error))
             return false;
         if (!accept(&s, ':')) {
             error_set(error, "header: expected ':' after key '%s'", key);
@@ -288,7 +322,7 @@ bool npy_parse_dict(const char *text, size_t length, struct npy_header *header, 
                                  "float32, float64");
                 return false;
             }
-            if (!scan_string(&s, descr, sizeof descr, &descr_length, error))
+            if (!scan_string(&s, "'descr'", descr, sizeof descr, &descr_length, error))
                 return false;
             have_descr = true;
         } else if (strcmp(key, "fortran_order") == 0) {

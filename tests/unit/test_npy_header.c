@@ -166,6 +166,10 @@ static const struct dict_case VALID_DICTS[] = {
      {0, 8}, 0, 8, 0},
     {"no rows (2, 0, 4)", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 0, 4), }", "<f4", DTYPE_F32, false,
      3, {2, 0, 4}, 0, 4, 0},
+    {"zero written 00", "{'descr': '<f4', 'fortran_order': False, 'shape': (00, 5), }", "<f4", DTYPE_F32, false, 2,
+     {0, 5}, 0, 5, 0},
+    {"one dimension spaced ( 768 , )", "{'descr': '<f4', 'fortran_order': False, 'shape': ( 768 , ), }", "<f4",
+     DTYPE_F32, false, 1, {768}, 1, 768, 3072},
     {"largest size that fits", "{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846975, 2), }", "<f8",
      DTYPE_F64, false, 2, {UINT64_C(1152921504606846975), 2}, UINT64_C(1152921504606846975), 2,
      UINT64_MAX - 15},
@@ -272,6 +276,12 @@ static const struct dict_rejection DICT_REJECTIONS[] = {
     {"exponent dimension", DICT("'<f4'", "False", "(2e3, 3)"), "non-integer dimension"},
     {"string dimension", DICT("'<f4'", "False", "(2, '3')"), "other than an integer"},
     {"hexadecimal dimension", DICT("'<f4'", "False", "(0x10, 3)"), "not a tuple of integers"},
+    {"one dimension without a comma", DICT("'<f4'", "False", "(20)"),
+     "'shape' is not a tuple (a single dimension needs a trailing comma: (20,))"},
+    {"one dimension spaced, no comma", DICT("'<f4'", "False", "( 768 )"), "trailing comma: (768,)"},
+    {"leading zeros", DICT("'<f4'", "False", "(04, 005)"), "dimension '04' in 'shape' has a leading zero"},
+    {"leading zero in the width", DICT("'<f4'", "False", "(4, 005)"), "dimension '005' in 'shape' has a leading zero"},
+    {"leading zero, Python 2 long", DICT("'<f4'", "False", "(07L, 5)"), "dimension '07' in 'shape'"},
     {"shape a list", DICT("'<f4'", "False", "[2, 3]"), "'shape' is not a tuple"},
     {"shape an integer", DICT("'<f4'", "False", "6"), "'shape' is not a tuple"},
     {"shape ()", DICT("'<f4'", "False", "()"), "shape ()"},
@@ -293,6 +303,49 @@ Test(npy_dict, rejections_name_the_problem)
         struct error error = {""};
 
         bool ok = npy_parse_dict(c->text, strlen(c->text), &header, &error);
+        cr_expect_not(ok, "%s: accepted", c->name);
+        cr_expect(strstr(error.text, c->message) != NULL, "%s: message '%s' lacks '%s'", c->name, error.text,
+                  c->message);
+    }
+}
+
+/* Headers that contain a NUL, so their length is not what strlen returns. */
+struct control_rejection {
+    const char *name;
+    const char *text;
+    size_t length;
+    const char *message;
+};
+
+#define WITH_LENGTH(text) text, sizeof text - 1
+
+Test(npy_dict, control_characters_in_strings)
+{
+    /* Python's literal_eval rejects a NUL in the header, and NumPy (1.24) rejects the others as
+     * dtypes or keys; a copy cut at the NUL would read '<f4'. */
+    static const struct control_rejection cases[] = {
+        {"NUL after the descr", WITH_LENGTH(DICT("'<f4\0junk'", "False", "(2, 3)")),
+         "'descr' contains the control character 0x00"},
+        {"NUL ending the descr", WITH_LENGTH(DICT("'<f4\0'", "False", "(2, 3)")),
+         "'descr' contains the control character 0x00"},
+        {"escaped NUL in the descr", WITH_LENGTH(DICT("'<f4\\\0'", "False", "(2, 3)")),
+         "'descr' contains the control character 0x00"},
+        {"0x01 in the descr", WITH_LENGTH(DICT("'<f4\x01'", "False", "(2, 3)")),
+         "'descr' contains the control character 0x01"},
+        {"tab in the descr", WITH_LENGTH(DICT("'<f4\t'", "False", "(2, 3)")),
+         "'descr' contains the control character 0x09"},
+        {"line end in the descr", WITH_LENGTH(DICT("'<f\n4'", "False", "(2, 3)")), "unterminated string"},
+        {"DEL in the descr", WITH_LENGTH(DICT("'<f4\x7f'", "False", "(2, 3)")),
+         "'descr' contains the control character 0x7f"},
+        {"NUL in a key", WITH_LENGTH("{'descr\0': '<f4', 'fortran_order': False, 'shape': (2, 3), }"),
+         "a key contains the control character 0x00"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct control_rejection *c = &cases[i];
+        struct npy_header header;
+        struct error error = {""};
+
+        bool ok = npy_parse_dict(c->text, c->length, &header, &error);
         cr_expect_not(ok, "%s: accepted", c->name);
         cr_expect(strstr(error.text, c->message) != NULL, "%s: message '%s' lacks '%s'", c->name, error.text,
                   c->message);
