@@ -86,11 +86,64 @@ static const char *tsv_escape(char c)
     }
 }
 
+/*
+ * Return the length of the well-formed UTF-8 sequence (RFC 3629) that starts at s, or 0 when it
+ * is ill-formed. Then *invalid is the length of its maximal ill-formed subpart: the lead byte and
+ * the continuation bytes that fit it. Python 3.11's bytes.decode(errors="replace") also replaces each
+ * such subpart by one U+FFFD. s is NUL-terminated, and the NUL ends any sequence.
+ */
+static size_t utf8_sequence_length(const unsigned char *s, size_t *invalid)
+{
+    size_t length;
+    unsigned char low = 0x80, high = 0xBF;    /* range of the second byte */
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        length = 2;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        length = 3;
+        if (s[0] == 0xE0)
+            low = 0xA0;     /* no overlong forms */
+        if (s[0] == 0xED)
+            high = 0x9F;    /* no surrogates */
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        length = 4;
+        if (s[0] == 0xF0)
+            low = 0x90;     /* no overlong forms */
+        if (s[0] == 0xF4)
+            high = 0x8F;    /* nothing above U+10FFFF */
+    } else {
+        *invalid = 1;
+        return 0;
+    }
+
+    for (size_t i = 1; i < length; i++) {
+        if (s[i] < low || s[i] > high) {
+            *invalid = i;
+            return 0;
+        }
+        low = 0x80;
+        high = 0xBF;
+    }
+    return length;
+}
+
+/* Write string as a JSON string. Each ill-formed UTF-8 sequence becomes \ufffd, so the output is
+ * valid JSON whatever bytes an id contains. */
 static bool append_json_string(struct text_buffer *text, const char *string)
 {
     bool ok = append_string(text, "\"");
-    for (const unsigned char *c = (const unsigned char *)string; ok && *c; c++) {
+    const unsigned char *c = (const unsigned char *)string;
+    while (ok && *c) {
         char piece[8];
+        size_t invalid = 0;
+        size_t length = utf8_sequence_length(c, &invalid);
+        if (length == 0) {
+            ok = append_string(text, "\\ufffd");
+            c += invalid;
+            continue;
+        }
+
         if (*c == '"' || *c == '\\') {
             piece[0] = '\\';
             piece[1] = (char)*c;
@@ -99,8 +152,9 @@ static bool append_json_string(struct text_buffer *text, const char *string)
             snprintf(piece, sizeof piece, "\\u%04x", *c);
             ok = append_string(text, piece);
         } else {
-            ok = text_buffer_append(text, (const char *)c, 1);
+            ok = text_buffer_append(text, (const char *)c, length);
         }
+        c += length;
     }
     return ok && append_string(text, "\"");
 }
