@@ -83,8 +83,8 @@ static bool copy_quoted(const char **at, const char *end, char **out)
     }
 }
 
-static bool split_quoted(struct csv_fields *fields, const char *line, size_t length, char delimiter,
-                         size_t max_fields, uint64_t line_number, struct error *error)
+/* Make room for the unquoted text of a line of length bytes. */
+static bool reserve_unquoted(struct csv_fields *fields, size_t length, struct error *error)
 {
     if (fields->unquoted_capacity < length) {
         char *grown = realloc(fields->unquoted, length);
@@ -95,6 +95,30 @@ static bool split_quoted(struct csv_fields *fields, const char *line, size_t len
         fields->unquoted = grown;
         fields->unquoted_capacity = length;
     }
+    return true;
+}
+
+/*
+ * Copy the quoted field that starts at *at, just after its opening quote, into *out as
+ * copy_quoted does. number is the field's 1-based number, for the error when the line ends first.
+ */
+static bool read_quoted_field(const char **at, const char *end, char **out, size_t number, uint64_t line_number,
+                              struct error *error)
+{
+    /* TODO: RFC 4180 allows line breaks inside quotes; such a field is rejected here, because
+     * the reader takes every '\n' as a row end. */
+    if (copy_quoted(at, end, out))
+        return true;
+    error_set(error, "line %" PRIu64 ", field %zu: the quoted field has no closing quote before the line end (a "
+                     "quoted field cannot span lines)", line_number, number);
+    return false;
+}
+
+static bool split_quoted(struct csv_fields *fields, const char *line, size_t length, char delimiter,
+                         size_t max_fields, uint64_t line_number, struct error *error)
+{
+    if (!reserve_unquoted(fields, length, error))
+        return false;
 
     char *out = fields->unquoted;
     const char *end = line + length;
@@ -109,13 +133,8 @@ static bool split_quoted(struct csv_fields *fields, const char *line, size_t len
         if (at < end && *at == '"') {
             at++;
             begin = out;
-            /* TODO: RFC 4180 allows line breaks inside quotes; such a field is rejected here, because
-             * the reader takes every '\n' as a row end. */
-            if (!copy_quoted(&at, end, &out)) {
-                error_set(error, "line %" PRIu64 ", field %zu: the quoted field has no closing quote before the line "
-                                 "end (a quoted field cannot span lines)", line_number, number);
+            if (!read_quoted_field(&at, end, &out, number, line_number, error))
                 return false;
-            }
             last = out;
             while (at < end && is_space(*at, delimiter))
                 at++;
@@ -142,11 +161,63 @@ static bool split_quoted(struct csv_fields *fields, const char *line, size_t len
     }
 }
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/*
+ * Split a line whose delimiter is a space the way numpy.loadtxt (NumPy 1.24) splits at its
+ * default delimiter, whitespace: a run of spaces and tabs is one delimiter, and the runs at the
+ * start and end of the line delimit nothing. So numpy.savetxt(fmt="%10.4f") output, padded to
+ * the field width, splits into its values. A field may be quoted as in split_quoted.
+ */
+static bool split_whitespace(struct csv_fields *fields, const char *line, size_t length, size_t max_fields,
+                             uint64_t line_number, struct error *error)
+{
+    if (memchr(line, '"', length) && !reserve_unquoted(fields, length, error))
+        return false;
+
+    char *out = fields->unquoted;
+    const char *end = line + length;
+    const char *at = line;
+    for (;;) {
+        while (at < end && is_blank(*at))
+            at++;
+        if (at == end)
+            return true;
+
+        size_t number = fields->count + 1;
+        const char *begin = at;
+        const char *last;
+        if (*at == '"') {
+            at++;
+            begin = out;
+            if (!read_quoted_field(&at, end, &out, number, line_number, error))
+                return false;
+            last = out;
+            if (at < end && !is_blank(*at)) {
+                error_set(error, "line %" PRIu64 ", field %zu: unexpected text after the closing quote",
+                          line_number, number);
+                return false;
+            }
+        } else {
+            while (at < end && !is_blank(*at))
+                at++;
+            last = at;
+        }
+        if (!add_field(fields, begin, last, max_fields, error))
+            return false;
+    }
+}
+
 bool csv_fields_split(struct csv_fields *fields, const char *line, size_t length, char delimiter, size_t max_fields,
                       uint64_t line_number, struct error *error)
 {
     fields->count = 0;
     fields->stored = 0;
+    if (delimiter == ' ')
+        return split_whitespace(fields, line, length, max_fields, line_number, error);
     if (memchr(line, '"', length))
         return split_quoted(fields, line, length, delimiter, max_fields, line_number, error);
     return split_plain(fields, line, length, delimiter, max_fields, error);
@@ -161,9 +232,11 @@ void csv_fields_free(struct csv_fields *fields)
 
 bool csv_line_is_blank(const char *line, size_t length, char delimiter)
 {
-    for (size_t i = 0; i < length; i++)
-        if (!is_space(line[i], delimiter))
+    for (size_t i = 0; i < length; i++) {
+        bool blank = delimiter == ' ' ? is_blank(line[i]) : is_space(line[i], delimiter);
+        if (!blank)
             return false;
+    }
     return true;
 }
 

@@ -31,16 +31,18 @@ struct csv_fields {
 /*
  * Split line[0..length) at delimiter into fields, storing at most max_fields of them (count still
  * counts them all). Spaces and tabs around a field are dropped, unless one of them is the
- * delimiter. A field may be quoted with '"' (RFC 4180, "" inside for one quote), but a quoted
- * field cannot span lines. Returns false with error set, naming line_number, on an unterminated
- * quote, text after a closing quote, or out of memory.
+ * delimiter. A space delimiter means whitespace, as numpy.loadtxt reads it by default: a run of
+ * spaces and tabs is one delimiter, and those at the start and end of the line are dropped, so
+ * no field is empty. A field may be quoted with '"' (RFC 4180, "" inside for one quote), but a
+ * quoted field cannot span lines. Returns false with error set, naming line_number, on an
+ * unterminated quote, text after a closing quote, or out of memory.
  */
 bool csv_fields_split(struct csv_fields *fields, const char *line, size_t length, char delimiter, size_t max_fields,
                       uint64_t line_number, struct error *error);
 
 void csv_fields_free(struct csv_fields *fields);
 
-/* True for a line of nothing but spaces and tabs (other than the delimiter). */
+/* True for a line of nothing but spaces and tabs (other than the delimiter, unless it is a space). */
 bool csv_line_is_blank(const char *line, size_t length, char delimiter);
 
 /* True for a field that parse_double reads. */

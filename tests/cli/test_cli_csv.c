@@ -164,10 +164,11 @@ Test(cli_csv, fixtures_score_as_expected)
 Test(cli_csv, fixtures_on_stdin)
 {
     /* Sniffed as delimited text: no file name, no extension. */
-    const char *files[] = {"csv/savetxt_tab.tsv", "csv/crlf.csv", "csv/bom.csv", "csv/savetxt_default.txt"};
+    const char *files[] = {"csv/savetxt_tab.tsv", "csv/crlf.csv", "csv/bom.csv", "csv/savetxt_default.txt",
+                           "csv/savetxt_aligned.txt"};
     const char *expected[] = {"csv/savetxt_tab.expected.tsv", "csv/crlf.expected.tsv", "csv/bom.expected.tsv",
-                              "csv/savetxt_default.expected.tsv"};
-    for (size_t i = 0; i < 4; i++) {
+                              "csv/savetxt_default.expected.tsv", "csv/savetxt_aligned.expected.tsv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         size_t size;
         char *input = read_file(data_path(files[i]), &size);
         cr_assert_not_null(input);

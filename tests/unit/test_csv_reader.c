@@ -380,6 +380,69 @@ Test(csv_reader, tab_fields_keep_tabs_as_delimiters)
     result_free(&r);
 }
 
+Test(csv_reader, space_delimiter_joins_runs)
+{
+    /* numpy.savetxt(fmt="%10.4f") pads every value to 10 characters. */
+    const char aligned[] = "    0.1234    -0.5678\n"
+                           "   12.5000     3.0000   \n";
+    struct csv_result r = read_text(aligned);
+    cr_assert_not(r.failed, "%s", r.error);
+    cr_assert(strstr(r.note, "delimiter ' ' detected"), "note: %s", r.note);
+    cr_assert_eq(r.rows, 2);
+    cr_assert_eq(r.width, 2);
+    assert_row(&r, 0, (double[]){0.1234, -0.5678});
+    assert_row(&r, 1, (double[]){12.5, 3});
+    cr_assert_str_eq(r.bytes[0], "    0.1234    -0.5678", "kept bytes are the line as it was");
+    cr_assert_str_eq(r.bytes[1], "   12.5000     3.0000   ");
+    result_free(&r);
+
+    /* With --delimiter ' ', tabs are whitespace too, and a line of whitespace is blank. */
+    const char mixed[] = " 1 \t 2\t\t3 \n"
+                         " \t \n"
+                         "4 5 6\t\n";
+    struct reader_options options = default_options();
+    options.delimiter = ' ';
+    r = read_text_with(mixed, strlen(mixed), options);
+    cr_assert_not(r.failed, "%s", r.error);
+    cr_assert_eq(r.rows, 2);
+    cr_assert_eq(r.width, 3);
+    assert_row(&r, 0, (double[]){1, 2, 3});
+    assert_row(&r, 1, (double[]){4, 5, 6});
+    cr_assert_eq(r.lines[1], 3, "the blank line 2 is skipped");
+    result_free(&r);
+}
+
+Test(csv_reader, space_delimiter_quotes_and_errors)
+{
+    const char quoted[] = "\"doc  one\"   1   2\n"
+                          "  \"\"\t3\t4\n";
+    struct csv_result r = read_text(quoted);
+    cr_assert_not(r.failed, "%s", r.error);
+    cr_assert(r.has_ids);
+    cr_assert_eq(r.width, 2);
+    cr_assert_str_eq(r.ids[0], "doc  one", "spaces inside quotes are kept");
+    cr_assert_str_eq(r.ids[1], "", "an empty quoted field is a field");
+    assert_row(&r, 0, (double[]){1, 2});
+    assert_row(&r, 1, (double[]){3, 4});
+    result_free(&r);
+
+    static const struct {
+        const char *text;
+        const char *error;
+    } cases[] = {
+        {"1 2 3\n  4   5  \n", "line 2: 2 fields, expected 3 (as on line 1)"},
+        {"1 2\n\"3\"4 5\n", "line 2, field 1: unexpected text after the closing quote"},
+        {"1 2\n3 \"4\n", "line 2, field 2: the quoted field has no closing quote"},
+        {"1 2\n3 x\n", "line 2, field 2: 'x' is not a number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        r = read_text(cases[i].text);
+        cr_assert(r.failed, "case %zu: no error", i);
+        cr_assert(strstr(r.error, cases[i].error), "case %zu: got '%s', expected '%s'", i, r.error, cases[i].error);
+        result_free(&r);
+    }
+}
+
 Test(csv_reader, id_column_detection)
 {
     static const struct {
