@@ -33,15 +33,19 @@ struct jsonl_line {
     struct collapsed_array *collapsed;
     size_t collapsed_count;
     size_t collapsed_capacity;
+    size_t collapsed_numbers;   /* numbers in them */
 };
 
 /*
  * An array whose elements are all numbers is blanked to "[  ...  ]" before cJSON parses the
- * line, which spares cJSON a node per value. The array is the ordinal-th '[' of the line, and
- * its values are count entries of the number table from first.
+ * line, which spares cJSON a node per value. The array is the ordinal-th '[' of the line, its
+ * brackets are at offsets start and end, and its values are count entries of the number table
+ * from first.
  */
 struct collapsed_array {
     size_t ordinal;
+    size_t start;
+    size_t end;
     size_t first;
     size_t count;
 };
@@ -193,7 +197,7 @@ static bool add_number(struct jsonl_line *line, double value, size_t offset, siz
  */
 static bool scan_token(struct jsonl_line *line, size_t start, size_t end, bool *is_number, struct error *error)
 {
-    char *token = line->text + start;
+    const char *token = line->original + start;
     size_t length = end - start;
     *is_number = false;
     if ((length == 4 && memcmp(token, "true", 4) == 0) || (length == 5 && memcmp(token, "false", 5) == 0) ||
@@ -219,14 +223,16 @@ static bool scan_token(struct jsonl_line *line, size_t start, size_t end, bool *
     return true;
 }
 
-/* Replace each number outside the collapsed arrays by 0, padded with spaces; collapsed arrays
- * are blank already. */
+/* Blank the inside of each collapsed array, and replace each other number by 0 padded with
+ * spaces. */
 static void blank_numbers(struct jsonl_line *line)
 {
     size_t next_collapsed = 0;
     for (size_t i = 0; i < line->count; i++) {
         if (next_collapsed < line->collapsed_count && line->collapsed[next_collapsed].first == i) {
-            i += line->collapsed[next_collapsed].count - 1;
+            const struct collapsed_array *collapsed = &line->collapsed[next_collapsed];
+            memset(line->text + collapsed->start + 1, ' ', collapsed->end - collapsed->start - 1);
+            i += collapsed->count - 1;
             next_collapsed++;
             continue;
         }
@@ -236,8 +242,8 @@ static void blank_numbers(struct jsonl_line *line)
     }
 }
 
-/* Blank the candidate, closed at text[end], when it contains one or more numbers and no syntax
- * error. cJSON then reads it as an empty array. */
+/* Record the candidate, closed at offset end, as collapsed when it contains one or more numbers
+ * and no syntax error. cJSON then reads it as an empty array. */
 static bool close_candidate(struct jsonl_line *line, const struct candidate *candidate, size_t end,
                             struct error *error)
 {
@@ -255,21 +261,42 @@ static bool close_candidate(struct jsonl_line *line, const struct candidate *can
         line->collapsed = grown;
         line->collapsed_capacity = capacity;
     }
-    line->collapsed[line->collapsed_count++] =
-        (struct collapsed_array){.ordinal = candidate->ordinal, .first = candidate->first, .count = count};
-    memset(line->text + candidate->start + 1, ' ', end - candidate->start - 1);
+    line->collapsed[line->collapsed_count++] = (struct collapsed_array){
+        .ordinal = candidate->ordinal, .start = candidate->start, .end = end, .first = candidate->first, .count = count};
+    line->collapsed_numbers += count;
     return true;
 }
 
 /*
- * First pass over line->text: record and blank the numbers, collapse the arrays of numbers,
- * bound the nesting, and name a line cut short. Other syntax errors are left for cJSON.
+ * Check that the line so far has at most JSONL_VALUES_MAX values that cJSON will allocate for:
+ * others (arrays, objects, strings and literals) and the numbers outside arrays of numbers. The
+ * numbers of the open candidate are not counted yet, as the array may still collapse. column is
+ * quoted in the error.
+ */
+static bool check_value_count(const struct jsonl_line *line, size_t others, const struct candidate *candidate,
+                              size_t column, struct error *error)
+{
+    size_t numbers = line->count - line->collapsed_numbers;
+    if (candidate->open)
+        numbers -= line->count - candidate->first;
+    if (others + numbers <= JSONL_VALUES_MAX)
+        return true;
+    error_set(error, "line %" PRIu64 ", column %zu: more than the maximum of %u JSON values in one line (an array "
+                     "of numbers counts as one)", line->line_number, column, JSONL_VALUES_MAX);
+    return false;
+}
+
+/*
+ * First pass over the line as given: record the numbers, find the arrays of numbers to collapse,
+ * bound the nesting and the number of values, and name a line cut short. Other syntax errors
+ * are left for cJSON. Nothing is written, so a line rejected here is never copied.
  */
 static bool scan_line(struct jsonl_line *line, size_t length, struct error *error)
 {
-    const char *text = line->text;
+    const char *text = line->original;
     size_t depth = 0;
     size_t arrays = 0;
+    size_t others = 0;          /* values other than numbers */
     struct candidate candidate = {.open = false};
     size_t i = 0;
     while (i < length) {
@@ -284,6 +311,9 @@ static bool scan_line(struct jsonl_line *line, size_t length, struct error *erro
             if (candidate.open && (!is_number || !candidate.expect_value))
                 candidate.open = false;
             candidate.expect_value = false;
+            others += !is_number;
+            if (!check_value_count(line, others, &candidate, start + 1, error))
+                return false;
             continue;
         }
 
@@ -298,17 +328,21 @@ static bool scan_line(struct jsonl_line *line, size_t length, struct error *erro
                 return false;
             }
             candidate.open = false;
+            if (!check_value_count(line, ++others, &candidate, start + 1, error))
+                return false;
         } else if (c == '[' || c == '{') {
             if (++depth > JSONL_NESTING_MAX) {
                 error_set(error, "line %" PRIu64 ", column %zu: arrays and objects nested more than %d deep",
                           line->line_number, i + 1, JSONL_NESTING_MAX);
                 return false;
             }
+            /* The enclosing array holds more than numbers, so its numbers count from here on. */
+            candidate.open = false;
+            if (!check_value_count(line, ++others, &candidate, i + 1, error))
+                return false;
             if (c == '[')
                 candidate = (struct candidate){
                     .open = true, .expect_value = true, .start = i, .ordinal = arrays++, .first = line->count};
-            else
-                candidate.open = false;
         } else if (c == ']' || c == '}') {
             if (depth > 0)
                 depth--;
@@ -329,8 +363,7 @@ static bool scan_line(struct jsonl_line *line, size_t length, struct error *erro
                   length + 1);
         return false;
     }
-    blank_numbers(line);
-    return true;
+    return check_value_count(line, others, &candidate, length + 1, error);
 }
 
 static bool copy_text(struct jsonl_line *line, const char *text, size_t length, struct error *error)
@@ -356,10 +389,12 @@ bool jsonl_line_parse(struct jsonl_line *line, const char *text, size_t length, 
     line->root = NULL;
     line->count = 0;
     line->collapsed_count = 0;
+    line->collapsed_numbers = 0;
     line->original = text;
     line->line_number = line_number;
-    if (!copy_text(line, text, length, error) || !scan_line(line, length, error))
+    if (!scan_line(line, length, error) || !copy_text(line, text, length, error))
         return false;
+    blank_numbers(line);
 
     const char *end = NULL;
     line->root = cJSON_ParseWithLengthOpts(line->text, length, &end, false);

@@ -84,6 +84,23 @@ Test(hostile, json_nested_a_million_deep)
     cli_result_free(&r);
 }
 
+Test(hostile, json_line_of_22_million_empty_arrays)
+{
+    /* 63 MiB, under the line limit, but one cJSON node per []: 1.85 GB before the value limit. */
+    struct cli_result r = cli_run_shell("{ printf '{\"pad\":['; yes '[],' | head -n 22000000 | tr -d '\\n'; "
+                                        "echo '[]],\"embedding\":[1,2]}'; } | \"$LEVYSCORE\" score --in-format jsonl");
+    expect_rejected(&r, "22 million []", "line 1, column 3145728: more than the maximum of 1048576 JSON values", 3.0);
+    cli_result_free(&r);
+}
+
+Test(hostile, json_line_of_10_million_empty_objects)
+{
+    struct cli_result r = cli_run_shell("{ printf '['; yes '{},' | head -n 10000000 | tr -d '\\n'; echo '[1,2]]'; } | "
+                                        "\"$LEVYSCORE\" score --in-format jsonl");
+    expect_rejected(&r, "10 million {}", "line 1, column 3145727: more than the maximum of 1048576 JSON values", 3.0);
+    cli_result_free(&r);
+}
+
 Test(hostile, npy_header_of_a_million_braces)
 {
     struct cli_result r = cli_run_shell(

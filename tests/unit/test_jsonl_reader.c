@@ -514,6 +514,83 @@ Test(jsonl_reader, million_levels_give_error)
     free(text);
 }
 
+/* --- Limit on the values of a line --- */
+
+#define PAD_PREFIX "{\"embedding\": [1, 2], \"pad\": [\"x\""
+
+/* Values of PAD_PREFIX and its closing brackets: the object, two keys, the vector (an array of
+ * numbers counts as one), the pad array and "x". */
+#define PAD_PREFIX_VALUES 6
+
+/* The line PAD_PREFIX, count times ", item", "]}" and a line end, with room for 8 more bytes. */
+static char *padded_row(size_t count, const char *item)
+{
+    size_t item_length = strlen(item);
+    size_t size = strlen(PAD_PREFIX) + count * (item_length + 2) + 4 + 8;
+    char *text = malloc(size);
+    cr_assert_not_null(text);
+    char *at = text + strlen(strcpy(text, PAD_PREFIX));
+    for (size_t i = 0; i < count; i++) {
+        memcpy(at, ", ", 2);
+        memcpy(at + 2, item, item_length);
+        at += item_length + 2;
+    }
+    strcpy(at, "]}\n");
+    return text;
+}
+
+Test(jsonl_reader, value_limit_counts_each_value)
+{
+    /* Each item is one value: an array of numbers as one, a number outside one as one. */
+    static const char *const items[] = {"null", "1", "[0.5]", "\"s\"", "{}", "[]", "true"};
+    struct reader_options options = jsonl_options();
+    options.keep_bytes = false;
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        size_t count = JSONL_VALUES_MAX - PAD_PREFIX_VALUES;
+        char *text = padded_row(count, items[i]);
+        struct read_result r = read_text(text, &options);
+        cr_expect_not(r.failed, "%zu values of %s: %s", count, items[i], r.error);
+        cr_expect_eq(r.rows, 1, "%zu values of %s: %zu rows", count, items[i], r.rows);
+        cr_expect(r.rows == 1 && r.values[0] == 1.0 && r.values[1] == 2.0, "%s: the vector is not [1, 2]", items[i]);
+        result_free(&r);
+        free(text);
+
+        count++;
+        text = padded_row(count, items[i]);
+        r = read_text(text, &options);
+        char want[256];
+        size_t column = strlen(PAD_PREFIX) + (count - 1) * (strlen(items[i]) + 2) + 3;
+        snprintf(want, sizeof want, "line 1, column %zu: more than the maximum of %u JSON values in one line (an "
+                 "array of numbers counts as one)", column, JSONL_VALUES_MAX);
+        cr_expect(r.failed, "%zu values of %s are accepted", count, items[i]);
+        cr_expect_str_eq(r.error, want, "%s", items[i]);
+        result_free(&r);
+        free(text);
+    }
+}
+
+Test(jsonl_reader, value_limit_skips_arrays_of_numbers)
+{
+    /* The pad is an array of numbers, so its numbers are no values. */
+    struct reader_options options = jsonl_options();
+    options.keep_bytes = false;
+    size_t count = 2 * (size_t)JSONL_VALUES_MAX;
+    char *text = padded_row(count, "0");
+    memcpy(text + strlen(PAD_PREFIX) - 3, "0  ", 3);
+    struct read_result r = read_text(text, &options);
+    cr_expect_not(r.failed, "an array of %zu numbers is rejected: %s", count + 1, r.error);
+    result_free(&r);
+
+    /* With its last number replaced by null, it is no array of numbers, and its numbers count
+     * once the null comes. */
+    strcpy(text + strlen(text) - 5, "null]}\n");
+    r = read_text(text, &options);
+    cr_expect(r.failed, "an array of %zu numbers and null is accepted", count);
+    cr_expect(strstr(r.error, "more than the maximum of 1048576 JSON values"), "error: %s", r.error);
+    result_free(&r);
+    free(text);
+}
+
 Test(jsonl_reader, rows_before_bad_line_come_first)
 {
     struct error error = {""};
