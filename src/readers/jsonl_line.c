@@ -480,7 +480,8 @@ bool jsonl_line_vector(const struct jsonl_line *line, const cJSON *vector, const
     /* All elements are numbers, so they are consecutive entries of the table. */
     walk = (struct walk){0};
     walk_to(line, line->root, vector->child, &walk);
-    *values = line->values + walk.numbers;
+    /* An empty vector has no table entries, and NULL + 0 is undefined behaviour in C. */
+    *values = n > 0 ? line->values + walk.numbers : line->values;
     *count = n;
     return true;
 }
