@@ -145,7 +145,13 @@ struct reader *csv_reader_open(struct input *in, const struct reader_options *op
 struct reader *raw_reader_open(struct input *in, const struct reader_options *options, struct error *error);
 struct reader *jsonl_reader_open(struct input *in, const struct reader_options *options, struct error *error);
 
-/* Rows per batch for rows of row_bytes bytes: about 1 MiB of values, at least one row. */
+/* Rows per batch for rows of row_bytes bytes: about 4 MiB of values, at least one row. */
 size_t reader_batch_rows(size_t row_bytes);
+
+/*
+ * reader_batch_rows, but no more rows than a seekable input can hold when each row takes at
+ * least min_input_bytes of it, so that small files get small buffers.
+ */
+size_t reader_batch_rows_for(const struct input *in, size_t row_bytes, size_t min_input_bytes);
 
 #endif

@@ -558,7 +558,8 @@ static bool read_layout(struct csv_reader *reader, const struct reader_options *
 static bool allocate_batch(struct csv_reader *reader, struct error *error)
 {
     size_t width = reader->columns.width;
-    size_t rows = reader->batch_rows = reader_batch_rows(width * sizeof(double));
+    /* A row takes at least one character and a line end of the input. */
+    size_t rows = reader->batch_rows = reader_batch_rows_for(reader->base.in, width * sizeof(double), 2);
     reader->values = malloc(rows * width * sizeof *reader->values + 1);
     reader->lines = malloc(rows * sizeof *reader->lines);
     reader->byte_offsets = calloc(rows + 1, sizeof *reader->byte_offsets);

@@ -295,7 +295,8 @@ out_of_memory:
 /* Allocate the per-row arrays once the width is known. */
 static bool allocate_batch(struct jsonl_reader *reader, struct error *error)
 {
-    reader->batch_rows = reader_batch_rows(reader->base.width * sizeof(double));
+    /* The shortest row, [1] and a line end, takes 4 bytes of the input. */
+    reader->batch_rows = reader_batch_rows_for(reader->base.in, reader->base.width * sizeof(double), 4);
     size_t rows = reader->batch_rows;
     reader->values = malloc(rows * reader->base.width * sizeof *reader->values);
     reader->lines = malloc(rows * sizeof *reader->lines);

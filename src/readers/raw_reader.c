@@ -171,7 +171,7 @@ struct reader *raw_reader_open(struct input *in, const struct reader_options *op
     reader->dtype = options->raw_dtype;
     reader->item_size = dtype_size(reader->dtype);
     reader->row_bytes = reader->base.width * reader->item_size;
-    reader->batch_rows = reader_batch_rows(reader->row_bytes);
+    reader->batch_rows = reader_batch_rows_for(in, reader->row_bytes, reader->row_bytes);
 
     if (!peek_first_bytes(reader, error))
         goto fail;

@@ -17,6 +17,15 @@ size_t reader_batch_rows(size_t row_bytes)
     return BATCH_BYTES / row_bytes;
 }
 
+size_t reader_batch_rows_for(const struct input *in, size_t row_bytes, size_t min_input_bytes)
+{
+    size_t rows = reader_batch_rows(row_bytes);
+    int64_t size = input_size(in);
+    if (size >= 0 && min_input_bytes > 0 && (uint64_t)size / min_input_bytes + 1 < rows)
+        rows = (size_t)((uint64_t)size / min_input_bytes + 1);
+    return rows;
+}
+
 static bool has_extension(const char *path, const char *extension)
 {
     size_t length = strlen(path);
