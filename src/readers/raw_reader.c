@@ -25,6 +25,7 @@ struct raw_reader {
     unsigned char *bytes;       /* batch rows as in the input */
     unsigned char *swapped;     /* the same values in host byte order, on a big-endian host */
     size_t *byte_offsets;
+    size_t offsets_filled;      /* entries of byte_offsets set so far */
 };
 
 static bool host_is_little_endian(void)
@@ -107,6 +108,13 @@ static int raw_next(struct reader *base, struct batch *batch, struct error *erro
         swap_bytes(reader->swapped, reader->bytes, rows * base->width, reader->item_size);
         values = reader->swapped;
     }
+
+    /* Offsets are filled per batch: filling the whole table at open would touch up to 8 MiB for a
+     * pipe of a few rows. */
+    for (size_t i = reader->offsets_filled; i <= rows; i++)
+        reader->byte_offsets[i] = i * reader->row_bytes;
+    if (rows + 1 > reader->offsets_filled)
+        reader->offsets_filled = rows + 1;
 
     *batch = (struct batch){
         .first_row = reader->next_row,
@@ -194,8 +202,6 @@ struct reader *raw_reader_open(struct input *in, const struct reader_options *op
         error_set(error, "out of memory for a batch of %zu rows of %zu bytes", reader->batch_rows, reader->row_bytes);
         goto fail;
     }
-    for (size_t i = 0; i <= reader->batch_rows; i++)
-        reader->byte_offsets[i] = i * reader->row_bytes;
     snprintf(reader->base.note, sizeof reader->base.note, "raw rows of %zu x %s, %zu bytes each",
              reader->base.width, dtype_option_name(reader->dtype), reader->row_bytes);
     return &reader->base;
