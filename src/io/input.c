@@ -12,7 +12,11 @@
 #include "levyscore/tempfile.h"
 
 /* The buffer starts at this size and grows for long rows up to ROW_BYTES_MAX plus one block. */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define INPUT_BLOCK (16u << 10)
+#else
 #define INPUT_BLOCK (1u << 20)
+#endif
 
 struct input {
     int fd;

@@ -562,7 +562,10 @@ static bool allocate_batch(struct csv_reader *reader, struct error *error)
     size_t rows = reader->batch_rows = reader_batch_rows_for(reader->base.in, width * sizeof(double), 2);
     reader->values = malloc(rows * width * sizeof *reader->values + 1);
     reader->lines = malloc(rows * sizeof *reader->lines);
-    reader->byte_offsets = calloc(rows + 1, sizeof *reader->byte_offsets);
+    /* Only entry 0 needs a value up front; malloc leaves the rest untouched until used. */
+    reader->byte_offsets = malloc((rows + 1) * sizeof *reader->byte_offsets);
+    if (reader->byte_offsets)
+        reader->byte_offsets[0] = 0;
     bool ok = reader->values && reader->lines && reader->byte_offsets;
     if (reader->columns.has_id) {
         reader->id_offsets = malloc(rows * sizeof *reader->id_offsets);

@@ -300,7 +300,10 @@ static bool allocate_batch(struct jsonl_reader *reader, struct error *error)
     size_t rows = reader->batch_rows;
     reader->values = malloc(rows * reader->base.width * sizeof *reader->values);
     reader->lines = malloc(rows * sizeof *reader->lines);
-    reader->byte_offsets = calloc(rows + 1, sizeof *reader->byte_offsets);
+    /* Only entry 0 needs a value up front; malloc leaves the rest untouched until used. */
+    reader->byte_offsets = malloc((rows + 1) * sizeof *reader->byte_offsets);
+    if (reader->byte_offsets)
+        reader->byte_offsets[0] = 0;
     reader->id_offsets = malloc(rows * sizeof *reader->id_offsets);
     reader->ids = malloc(rows * sizeof *reader->ids);
     if (!reader->values || !reader->lines || !reader->byte_offsets || !reader->id_offsets || !reader->ids) {
