@@ -302,8 +302,9 @@ bool output_commit(struct output *out, struct error *error)
     }
 
     /* No fsync: the rename makes the new file appear whole or not at all to other processes, and
-     * syncing hundreds of megabytes would cost more than the scoring itself. After a power loss
-     * the file system decides (ext4 flushes a file renamed over another before the rename). */
+     * syncing hundreds of megabytes would cost more than the scoring itself. What survives a
+     * power loss is up to the file system (ext4's default auto_da_alloc option flushes a file
+     * renamed over an existing one). */
     if (close(out->fd) != 0 && ok) {
         error_set_errno(error, errno, "write failed");
         ok = false;

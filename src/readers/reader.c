@@ -7,7 +7,8 @@
 
 #include "levyscore/npy_header.h"
 
-/* Bytes of values per batch: large enough to amortise calls, small enough to stay in cache. */
+/* Bytes of values per batch: large enough to amortise reads and thread hand-offs, small enough
+ * that a batch and its copies stay well under 16 MiB of memory. */
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 /* Fuzz targets read small inputs by the thousand: small batches keep each run cheap and put batch
  * boundaries inside them. */
