@@ -118,9 +118,11 @@ static int find_line(struct input *in, size_t start, uint64_t number, struct lin
         if ((size_t)got > available)
             continue;
 
-        /* End of input: the last line may lack its line end. */
+        /* End of input: the last line may lack its line end. The fill may have moved the buffer
+         * even though it found no more bytes, so data is taken again. */
         if (available == start)
             return 0;
+        data = input_data(in);
         *line = (struct line_span){.start = start, .length = available - start, .end_size = 0, .number = number};
         if (data[available - 1] == '\r') {
             line->length--;

@@ -108,3 +108,14 @@ Test(hostile, npy_header_of_a_million_braces)
     expect_rejected(&r, "braces", "header", 1.0);
     cli_result_free(&r);
 }
+
+/* Found by fuzz_csv: a last line without a line end that fills the input buffer exactly made the
+ * CSV reader read the buffer after growing it had freed it. 1 MiB is the pipe buffer's size. */
+Test(hostile, unterminated_line_filling_the_buffer)
+{
+    struct cli_result r = cli_run_shell(
+        "{ yes 1, | tr -d '\\n' | head -c 1048575; printf 1; } | \"$LEVYSCORE\" score --in-format csv --no-in-header");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strncmp(r.out, "index\tnorm\tscore\n0\t724.160203269967\t", 36) == 0, "stdout: %.120s", r.out);
+    cli_result_free(&r);
+}
