@@ -119,6 +119,7 @@ struct line_file {
     char *line;
     size_t size;
     size_t number;          /* 1-based number of the line last read */
+    bool invalid;           /* a line held a NUL byte; reported, and the reading stopped */
 };
 
 static bool line_file_open(struct line_file *lines, const char *path)
@@ -132,7 +133,11 @@ static bool line_file_open(struct line_file *lines, const char *path)
     return true;
 }
 
-/* The next line, trimmed; NULL at the end of the file. */
+/*
+ * The next line, trimmed, without a UTF-8 byte-order mark on line 1 (pandas' utf-8-sig and
+ * Windows editors write one); NULL at the end of the file, or after a line with a NUL byte, which
+ * is reported: C strings would cut the line there and compare only its start.
+ */
 static char *line_file_next(struct line_file *lines)
 {
     ssize_t length = getline(&lines->line, &lines->size, lines->file);
@@ -140,6 +145,15 @@ static char *line_file_next(struct line_file *lines)
         return NULL;
     lines->number++;
     char *text = lines->line;
+    if (memchr(text, '\0', (size_t)length)) {
+        message_error(lines->path, "line %zu: contains a NUL byte; give one text value per line", lines->number);
+        lines->invalid = true;
+        return NULL;
+    }
+    if (lines->number == 1 && length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        length -= 3;
+    }
     while (length > 0 && isspace((unsigned char)text[length - 1]))
         text[--length] = '\0';
     while (*text == ' ' || *text == '\t')
@@ -155,7 +169,7 @@ static bool line_file_close(struct line_file *lines)
     free(lines->line);
     if (failed)
         message_error(lines->path, "read failed");
-    return !failed;
+    return !failed && !lines->invalid;
 }
 
 static int length_mismatch(const char *path, size_t lines, size_t expected_rows)

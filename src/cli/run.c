@@ -40,6 +40,29 @@ static bool same_file(const char *a, const char *b)
            info_a.st_ino == info_b.st_ino;
 }
 
+/*
+ * Create, then drop, a temporary file for each regular output file, so that a missing or
+ * read-only folder fails the run before it writes any of its outputs. A command with several
+ * outputs (stats and eval) commits them one after the other at the end, so this check is what
+ * keeps a late failure from leaving some replaced and some not in the usual cases.
+ */
+static int probe_outputs(const char *const *outputs, size_t count)
+{
+    for (size_t o = 0; o < count; o++) {
+        struct stat info;
+        if (!outputs[o] || strcmp(outputs[o], "-") == 0 || (stat(outputs[o], &info) == 0 && !S_ISREG(info.st_mode)))
+            continue;
+        struct error error;
+        struct output *out = output_open(outputs[o], &error);
+        if (!out) {
+            message_error(outputs[o], "%s", error.text);
+            return EXIT_FAILED;
+        }
+        output_discard(out);
+    }
+    return EXIT_OK;
+}
+
 int run_check_output_paths(const struct settings *settings)
 {
     const char *outputs[] = {settings->output_path, settings->svg_path, settings->curve_path};
@@ -54,7 +77,8 @@ int run_check_output_paths(const struct settings *settings)
     for (int i = 0; i < settings->baseline_count; i++)
         inputs[input_count++] = settings->baseline_paths[i];
 
-    for (size_t o = 0; o < sizeof outputs / sizeof outputs[0]; o++) {
+    size_t output_count = sizeof outputs / sizeof outputs[0];
+    for (size_t o = 0; o < output_count; o++) {
         if (!outputs[o] || strcmp(outputs[o], "-") == 0)
             continue;
         for (size_t i = 0; i < input_count; i++) {
@@ -64,8 +88,15 @@ int run_check_output_paths(const struct settings *settings)
                 return EXIT_USAGE;
             }
         }
+        for (size_t other = 0; other < o; other++) {
+            if (outputs[other] && (strcmp(outputs[other], outputs[o]) == 0 || same_file(outputs[other], outputs[o]))) {
+                message_error(NULL, "options %s and %s both write '%s'; give each its own file", output_options[other],
+                              output_options[o], outputs[o]);
+                return EXIT_USAGE;
+            }
+        }
     }
-    return EXIT_OK;
+    return probe_outputs(outputs, output_count);
 }
 
 int run_open_output(const struct settings *settings, bool binary, struct output **out)

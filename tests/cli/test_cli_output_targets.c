@@ -71,3 +71,42 @@ Test(output_targets, svg_or_curve_naming_an_input_rejected)
     cr_expect(strstr(r.err, "option --curve: 'correct.txt' is an input file") != NULL, "stderr: %s", r.err);
     cli_result_free(&r);
 }
+
+Test(output_targets, two_options_writing_one_file_rejected)
+{
+    struct cli_result r = cli_run(NULL, 0, "eval", "--correct", data_path("digits-probe/correct.txt"), "--svg",
+                                  "/tmp/levyscore-same-output", "--curve", "/tmp/levyscore-same-output",
+                                  data_path("digits-probe/features.npy"));
+    cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "options --svg and --curve both write") != NULL, "stderr: %s", r.err);
+    cli_result_free(&r);
+}
+
+Test(output_targets, missing_folder_of_second_output_keeps_first)
+{
+    char command[2048];
+    snprintf(command, sizeof command,
+             "echo keep > report.txt && \"$LEVYSCORE\" eval --correct '%s' --svg missing/plot.svg -o report.txt '%s'; "
+             "echo \"status=$?\"; cat report.txt; ls -A",
+             data_path("digits-probe/correct.txt"), data_path("digits-probe/features.npy"));
+    struct cli_result r = run_in_scratch(command);
+    cr_expect_str_eq(r.out, "status=1\nkeep\nreport.txt\n", "stderr: %s", r.err);
+    cli_result_free(&r);
+}
+
+Test(output_targets, labels_with_byte_order_mark)
+{
+    char command[2048];
+    snprintf(command, sizeof command,
+             "printf '\\357\\273\\277cat\\ndog\\ncat\\nbird\\nfish\\n' > labels.txt && "
+             "printf 'cat\\ncat\\ncat\\nbird\\nfish\\n' > predictions.txt && "
+             "head -c 208 '%s' > five.npy && "
+             "\"$LEVYSCORE\" eval --labels labels.txt --predictions predictions.txt --json five.npy | grep -c '\"correct\":[[:space:]]*4,'; "
+             "printf '1\\n0\\n1\\n1\\n1\\000x\\n' > correct.txt && \"$LEVYSCORE\" eval --correct correct.txt five.npy; "
+             "echo \"status=$?\"",
+             data_path("cases/f64-norm-extremes/extremes.npy"));
+    struct cli_result r = run_in_scratch(command);
+    cr_expect_str_eq(r.out, "1\nstatus=1\n", "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "correct.txt: line 5: contains a NUL byte") != NULL, "stderr: %s", r.err);
+    cli_result_free(&r);
+}
