@@ -198,7 +198,7 @@ int filter_command(const struct settings *settings)
     row_watch_init(&watch);
     struct cut cut = {.by_rank = false, .score = settings->min_score, .invert = settings->invert};
     if (settings->have_min_pvalue)
-        cut.score = settings->min_pvalue >= DBL_MIN ? settings->min_pvalue : log(settings->min_pvalue);
+        cut.score = settings->min_pvalue >= DBL_MIN ? settings->min_pvalue : settings->min_log_pvalue;
     int64_t rows_out = -1;
     int status = EXIT_OK;
     struct sink sink = {.print_index = settings->print_index};

@@ -215,6 +215,44 @@ static bool parse_delimiter(const char *text, char *delimiter)
     return true;
 }
 
+/*
+ * Natural log of a non-negative decimal such as "1e-400" or "0.05", taken from its digits and
+ * exponent, so that it stays finite where the value itself underflows to 0; -inf for zero.
+ */
+static double decimal_log(const char *text)
+{
+    char digits[18];
+    int count = 0;
+    long exponent = 0;
+    bool after_point = false, significant = false;
+    const char *at = text + (*text == '+');
+    for (; *at; at++) {
+        if (*at == '.' && !after_point) {
+            after_point = true;
+            continue;
+        }
+        if (!isdigit((unsigned char)*at))
+            break;
+        if (!significant && *at == '0') {
+            exponent -= after_point;
+            continue;
+        }
+        significant = true;
+        if (count < 17) {
+            digits[count++] = *at;
+            exponent -= after_point;
+        } else if (!after_point) {
+            exponent++;
+        }
+    }
+    if (*at == 'e' || *at == 'E')
+        exponent += strtol(at + 1, NULL, 10);
+    if (!significant)
+        return -INFINITY;
+    digits[count] = '\0';
+    return log(strtod(digits, NULL)) + (double)exponent * 2.302585092994045684;
+}
+
 /* True for a list of 1-based columns and ranges such as "2-385", "1,3,5-9" or "2-" (to the last
  * column); the reader checks the columns against the file. */
 static bool columns_list_valid(const char *text)
@@ -375,6 +413,7 @@ static int apply_option(struct settings *settings, int option, const char *name,
     case OPT_MIN_PVALUE:
         if (!parse_probability(value, &settings->min_pvalue))
             return usage_error(settings, "option --%s: '%s' is not a probability from 0 to 1", name, value);
+        settings->min_log_pvalue = decimal_log(value);
         settings->have_min_pvalue = true;
         break;
     case OPT_BINS:

@@ -58,6 +58,7 @@ struct settings {
     bool pvalue;
     bool have_min_pvalue;
     double min_pvalue;
+    double min_log_pvalue;          /* ln of min_pvalue from its decimal text, also below 1e-324 */
 
     /* stats and eval */
     unsigned bins;                  /* 0: default */
