@@ -1,5 +1,6 @@
 /* levyscore: score embedding rows by the Chi log density of their norms. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,10 @@ static int run_command(const struct settings *settings)
 int main(int argc, char **argv)
 {
     /* No setlocale: numbers are parsed and printed in the C locale whatever the environment. */
+
+    /* Past a file size limit, writes fail with EFBIG and are reported, as any write error is,
+     * instead of SIGXFSZ killing the process silently (also while spooling a pipe). */
+    signal(SIGXFSZ, SIG_IGN);
     struct settings settings;
     int status = settings_parse(argc, argv, &settings);
     if (status == SETTINGS_DONE)

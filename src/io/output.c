@@ -47,14 +47,17 @@ static void register_temp(const char *path)
     signal(SIGXFSZ, SIG_IGN);
 
     /* A signal ignored on entry (nohup, a background job of a shell) stays ignored. */
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGPIPE};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+    static const int signals[] = {SIGINT,  SIGTERM,   SIGHUP,  SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
+                                  SIGPIPE, SIGVTALRM, SIGPROF, SIGIO,   SIGPWR,  SIGSYS,  SIGTRAP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0] + (size_t)(SIGRTMAX - SIGRTMIN + 1); i++) {
+        int number = i < sizeof signals / sizeof signals[0] ? signals[i]
+                                                             : SIGRTMIN + (int)(i - sizeof signals / sizeof signals[0]);
         struct sigaction action, previous;
         memset(&action, 0, sizeof action);
         action.sa_handler = remove_temp_and_die;
         sigemptyset(&action.sa_mask);
-        if (sigaction(signals[i], NULL, &previous) == 0 && previous.sa_handler != SIG_IGN)
-            sigaction(signals[i], &action, NULL);
+        if (sigaction(number, NULL, &previous) == 0 && previous.sa_handler == SIG_DFL)
+            sigaction(number, &action, NULL);
     }
 }
 

@@ -76,11 +76,11 @@ static const char *compressed_format(const unsigned char *start, size_t n)
         size_t size;
         const char *name;
     } formats[] = {
-        {"\x1f\x8b", 2, "gzip-compressed"},
-        {"\x28\xb5\x2f\xfd", 4, "zstd-compressed"},
-        {"\xfd" "7zXZ", 6, "xz-compressed"},
-        {"BZh", 3, "bzip2-compressed"},
-        {"PK\x03\x04", 4, "a ZIP archive (such as a .npz file)"},
+        {"\x1f\x8b", 2, "gzip-compressed; decompress it first, for example: zcat FILE | levyscore ..."},
+        {"\x28\xb5\x2f\xfd", 4, "zstd-compressed; decompress it first, for example: zstdcat FILE | levyscore ..."},
+        {"\xfd" "7zXZ", 6, "xz-compressed; decompress it first, for example: xzcat FILE | levyscore ..."},
+        {"BZh", 3, "bzip2-compressed; decompress it first, for example: bzcat FILE | levyscore ..."},
+        {"PK\x03\x04", 4, "a ZIP archive (such as a .npz file), not text; extract it first (unzip)"},
     };
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (n >= formats[i].size && memcmp(start, formats[i].magic, formats[i].size) == 0)
@@ -103,11 +103,7 @@ static bool check_text(struct input *in, struct error *error)
 
     const char *compressed = compressed_format(start, n);
     if (compressed) {
-        if (strncmp(compressed, "a ZIP", 5) == 0)
-            error_set(error, "the input is %s, not text; extract it first (unzip)", compressed);
-        else
-            error_set(error, "the input is %s; decompress it first, for example: zcat FILE | levyscore ...",
-                      compressed);
+        error_set(error, "the input is %s", compressed);
         return false;
     }
     /* UTF-16 text is full of NUL bytes; the text readers name its encoding instead. */
