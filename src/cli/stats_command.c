@@ -117,12 +117,19 @@ static bool describe_norms(struct stats *stats)
         message_error(table->name, "out of memory for %zu norms", table->rows);
         return false;
     }
-    double squares = 0.0;
+    double largest = 0.0;
     for (size_t i = 0; i < table->rows; i++) {
         if (isfinite(table->norms[i])) {
             stats->sorted_norms[stats->finite_rows++] = table->norms[i];
-            squares += table->norms[i] * table->norms[i];
+            largest = fmax(largest, table->norms[i]);
         }
+    }
+    /* mean(norm^2), summed relative to the largest norm so that squares of norms near 1e160 or
+     * 1e-170 neither overflow nor underflow. */
+    double relative_squares = 0.0;
+    for (size_t i = 0; largest > 0 && i < stats->finite_rows; i++) {
+        double relative = stats->sorted_norms[i] / largest;
+        relative_squares += relative * relative;
     }
     chi_mean_sd(table->dof, &stats->chi_mean, &stats->chi_sd);
     size_t n = stats->finite_rows;
@@ -133,14 +140,16 @@ static bool describe_norms(struct stats *stats)
     for (int q = 0; q < QUANTILE_COUNT; q++)
         stats->quantiles[q] = summary_quantile(stats->sorted_norms, n, QUANTILES[q]);
     summary_mean_sd(stats->sorted_norms, n, &stats->mean, &stats->sd);
-    stats->fitted_scale = sqrt(squares / (double)n / (double)table->dof);
+    stats->fitted_scale = largest * sqrt(relative_squares / (double)n / (double)table->dof);
     stats->ks_given = summary_ks_chi(stats->sorted_norms, n, table->dof, table->scale);
     stats->ks_fitted = stats->fitted_scale > 0 ? summary_ks_chi(stats->sorted_norms, n, table->dof, stats->fitted_scale)
                                                : NAN;
 
     struct chi_pvalue median = chi_pvalue(stats->quantiles[3] / table->scale, table->dof);
     stats->median_pvalue = median.p;
-    stats->far_from_chi = !table->all_norms_equal && median.p < FAR_PVALUE;
+    /* A fitted scale of 0 (every norm 0) is no scale --scale takes, so there is nothing to suggest. */
+    stats->far_from_chi = !table->all_norms_equal && median.p < FAR_PVALUE && stats->fitted_scale > 0 &&
+                          isfinite(stats->fitted_scale);
     return true;
 }
 
