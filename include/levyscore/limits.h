@@ -8,10 +8,10 @@
  * bytes, and by default refuses to read ones over 10,000. */
 #define NPY_HEADER_MAX (1u << 20)
 
-/* Most values in one row: 4,194,304, far wider than any embedding, and 32 MiB as float64. */
+/* Maximum values in one row: 4,194,304, far wider than any embedding, and 32 MiB as float64. */
 #define ROW_WIDTH_MAX (1u << 22)
 
-/* Most bytes in one row of any format, a text line included: 64 MiB, room for a CSV row of
+/* Maximum bytes in one row of any format, a text line included: 64 MiB, room for a CSV row of
  * ROW_WIDTH_MAX / 4 values at 16 characters each. A longer line is an error, so a file with no
  * line end cannot make levyscore hold more than this much of it. */
 #define ROW_BYTES_MAX (64u << 20)

@@ -17,6 +17,11 @@ bool text_buffer_append(struct text_buffer *text, const char *data, size_t n);
 /* Make room for n more bytes and return where they go; the caller then adds to text->used. */
 char *text_buffer_reserve(struct text_buffer *text, size_t n);
 
+#include <stdarg.h>
+
+/* Append printf-formatted text; returns false when memory runs out or the format fails. */
+bool text_buffer_vprintf(struct text_buffer *text, const char *format, va_list args);
+
 void text_buffer_free(struct text_buffer *text);
 
 #endif

@@ -15,18 +15,9 @@ bool report_printf(struct text_buffer *text, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    int length = vsnprintf(NULL, 0, format, args);
+    bool ok = text_buffer_vprintf(text, format, args);
     va_end(args);
-    if (length < 0)
-        return false;
-    char *at = text_buffer_reserve(text, (size_t)length + 1);
-    if (!at)
-        return false;
-    va_start(args, format);
-    vsnprintf(at, (size_t)length + 1, format, args);
-    va_end(args);
-    text->used += (size_t)length;
-    return true;
+    return ok;
 }
 
 bool report_json_number(cJSON *object, const char *name, double value)

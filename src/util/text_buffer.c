@@ -1,5 +1,7 @@
 #include "levyscore/text_buffer.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,21 @@ bool text_buffer_append(struct text_buffer *text, const char *data, size_t n)
     memcpy(at, data, n);
     text->used += n;
     return true;
+}
+
+bool text_buffer_vprintf(struct text_buffer *text, const char *format, va_list args)
+{
+    /* The first pass measures; args is used twice, so the second pass gets a copy. */
+    va_list again;
+    va_copy(again, args);
+    int length = vsnprintf(NULL, 0, format, args);
+    char *at = length < 0 ? NULL : text_buffer_reserve(text, (size_t)length + 1);
+    if (at) {
+        vsnprintf(at, (size_t)length + 1, format, again);
+        text->used += (size_t)length;
+    }
+    va_end(again);
+    return at != NULL;
 }
 
 void text_buffer_free(struct text_buffer *text)

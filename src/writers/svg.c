@@ -14,18 +14,9 @@ static bool append_format(struct text_buffer *svg, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    int length = vsnprintf(NULL, 0, format, args);
+    bool ok = text_buffer_vprintf(svg, format, args);
     va_end(args);
-    if (length < 0)
-        return false;
-    char *at = text_buffer_reserve(svg, (size_t)length + 1);
-    if (!at)
-        return false;
-    va_start(args, format);
-    vsnprintf(at, (size_t)length + 1, format, args);
-    va_end(args);
-    svg->used += (size_t)length;
-    return true;
+    return ok;
 }
 
 static bool append_escaped(struct text_buffer *svg, const char *text)
