@@ -22,6 +22,10 @@ char *text_buffer_reserve(struct text_buffer *text, size_t n);
 /* Append printf-formatted text; returns false when memory runs out or the format fails. */
 bool text_buffer_vprintf(struct text_buffer *text, const char *format, va_list args);
 
+/* TSV spelling of a character that cannot stand in a field (tab, CR, LF, backslash as \t, \r,
+ * \n, \\), or NULL for any other character. */
+const char *text_tsv_escape(char c);
+
 void text_buffer_free(struct text_buffer *text);
 
 #endif

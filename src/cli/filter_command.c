@@ -62,23 +62,6 @@ struct sink {
     bool print_index;
 };
 
-/* TSV spelling of a character that cannot stand in a field, or NULL. */
-static const char *tsv_escape(char c)
-{
-    switch (c) {
-    case '\t':
-        return "\\t";
-    case '\n':
-        return "\\n";
-    case '\r':
-        return "\\r";
-    case '\\':
-        return "\\\\";
-    default:
-        return NULL;
-    }
-}
-
 static bool sink_write(struct sink *sink, const struct batch *batch, size_t i, struct error *error)
 {
     if (!sink->print_index)
@@ -88,7 +71,7 @@ static bool sink_write(struct sink *sink, const struct batch *batch, size_t i, s
     if (batch->ids) {
         /* One id per line: tab, CR, LF and backslash are escaped as in TSV score output. */
         for (const char *c = batch->ids[i]; *c; c++) {
-            const char *escape = tsv_escape(*c);
+            const char *escape = text_tsv_escape(*c);
             bool ok = escape ? output_write(sink->out, escape, 2, error) : output_write(sink->out, c, 1, error);
             if (!ok)
                 return false;

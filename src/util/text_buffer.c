@@ -46,6 +46,22 @@ bool text_buffer_vprintf(struct text_buffer *text, const char *format, va_list a
     return at != NULL;
 }
 
+const char *text_tsv_escape(char c)
+{
+    switch (c) {
+    case '\t':
+        return "\\t";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\\':
+        return "\\\\";
+    default:
+        return NULL;
+    }
+}
+
 void text_buffer_free(struct text_buffer *text)
 {
     free(text->data);

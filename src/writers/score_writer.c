@@ -69,22 +69,7 @@ static bool append_index(struct text_buffer *text, uint64_t index)
     return true;
 }
 
-/* Escape for a TSV field: tab, CR, LF and backslash as \t, \r, \n and \\. */
-static const char *tsv_escape(char c)
-{
-    switch (c) {
-    case '\t':
-        return "\\t";
-    case '\n':
-        return "\\n";
-    case '\r':
-        return "\\r";
-    case '\\':
-        return "\\\\";
-    default:
-        return NULL;
-    }
-}
+
 
 /*
  * Return the length of the well-formed UTF-8 sequence (RFC 3629) that starts at s, or 0 when it
@@ -180,7 +165,7 @@ static bool append_tsv_field(struct text_buffer *text, const char *field)
 {
     bool ok = true;
     for (const char *c = field; ok && *c; c++) {
-        const char *escape = tsv_escape(*c);
+        const char *escape = text_tsv_escape(*c);
         ok = escape ? append_string(text, escape) : text_buffer_append(text, c, 1);
     }
     return ok;
